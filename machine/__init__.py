@@ -1,0 +1,1 @@
+"""The hardware model: CPUs, memory, devices and firmware. Knows nothing of debugging."""

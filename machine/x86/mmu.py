@@ -1,0 +1,287 @@
+"""Segmentation checks, paging (32-bit, PAE, 4-level) and the TLB (SDM Vol. 3A, ch. 3-5).
+
+The TLB is kept as three dicts per privilege (read, write, fetch) from linear page number to
+the byte offset of the physical page in RAM. Only RAM pages whose translation permits the
+access go in, so a hit needs no further checks. Global pages survive CR3 loads.
+"""
+from __future__ import annotations
+
+from .state import GP, PF, SS, SS_, NO_LIMIT, CpuFault
+
+MAXPHYADDR = 39
+PHYS_MASK = ((1 << MAXPHYADDR) - 1) & ~0xFFF
+CR0_PE, CR0_WP, CR0_PG = 1, 1 << 16, 1 << 31
+CR4_PSE, CR4_PAE, CR4_PGE, CR4_SMEP, CR4_SMAP = 0x10, 0x20, 0x80, 1 << 20, 1 << 21
+EFER_LME, EFER_LMA, EFER_NXE = 1 << 8, 1 << 10, 1 << 11
+P, RW, US, PWT, PCD, A, D, PS, G = 1, 2, 4, 8, 16, 32, 64, 128, 256
+XD = 1 << 63
+READ, WRITE, FETCH = 0, 1, 2
+
+
+class PageFault(CpuFault):
+    def __init__(self, lin: int, error: int):
+        super().__init__(PF, error)
+        self.lin = lin
+
+
+class MmuMixin:
+    # -- TLB ------------------------------------------------------------------------
+    def flush_tlb(self, keep_global: bool = False) -> None:
+        if keep_global and getattr(self, "tlb_global", None):
+            for t in self._tlbs:
+                for d in t:
+                    for k in [k for k in d if k not in self.tlb_global]:
+                        del d[k]
+        else:
+            self._tlbs = ({}, {}, {}), ({}, {}, {})    # supervisor, user
+            self.tlb_global = set()
+        self._select_tlb()
+
+    def _select_tlb(self) -> None:
+        self.tlb_r, self.tlb_w, self.tlb_x = self._tlbs[self.cpl == 3]
+
+    def invlpg(self, lin: int) -> None:
+        vp = (lin & self.lin_mask) >> 12
+        for t in self._tlbs:
+            for d in t:
+                d.pop(vp, None)
+        self.tlb_global.discard(vp)
+
+    def drop_write_tlb(self) -> None:
+        """Forget write translations (a page just became a code page and needs SMC checks)."""
+        for t in self._tlbs:
+            t[1].clear()
+
+    def tlb_entries(self):
+        """(user, kind, linear page, physical page) for `info tlb`."""
+        out = []
+        for user, t in enumerate(self._tlbs):
+            for kind, d in zip("rwx", t):
+                for vp, off in d.items():
+                    out.append((bool(user), kind, vp << 12, off))
+        return out
+
+    # -- segmentation slow path -----------------------------------------------------
+    def seg_check(self, s: int, off: int, size: int, write: bool) -> int:
+        """Full limit/type check for an access that failed the fast test (SDM 5.3)."""
+        seg = self.segs[s]
+        fault = SS_ if s == SS else GP
+        lim = seg.wlim if write else seg.rlim
+        if lim == NO_LIMIT:
+            return off
+        if lim == -2:                      # expand-down: valid offsets are (limit, top]
+            top = 0xFFFFFFFF if seg.ar & 0x4000 else 0xFFFF
+            if seg.ar & 0x10000 or not seg.ar & 0x80 or (write and not seg.ar & 2):
+                raise CpuFault(fault, 0)
+            if off <= seg.limit or off + size - 1 > top:
+                raise CpuFault(fault, 0)
+            return off
+        if self.code_bits == 16 and not self.cr0 & CR0_PE and lim >= 0:
+            # Real mode: an access past the limit is #GP (#SS for the stack).
+            raise CpuFault(fault, 0)
+        raise CpuFault(fault, 0)
+
+    # -- linear accesses (slow path) -------------------------------------------------
+    def read_lin(self, lin: int, size: int, fetch: bool = False, user: bool | None = None) -> int:
+        if (lin & 0xFFF) + size > 4096:
+            lo = 4096 - (lin & 0xFFF)
+            a = self.read_lin(lin, lo, fetch, user)
+            b = self.read_lin((lin + lo) & self.lin_mask, size - lo, fetch, user)
+            return a | (b << (8 * lo))
+        paddr = self.translate(lin, FETCH if fetch else READ, user)
+        return self.bus.read(paddr, size)
+
+    def write_lin(self, lin: int, size: int, v: int, user: bool | None = None) -> None:
+        if (lin & 0xFFF) + size > 4096:
+            lo = 4096 - (lin & 0xFFF)
+            # Translate both pages before writing either, so a fault leaves memory unchanged.
+            p1 = self.translate(lin, WRITE, user)
+            p2 = self.translate((lin + lo) & self.lin_mask, WRITE, user)
+            self.bus.write(p1, lo, v & ((1 << (8 * lo)) - 1))
+            self.bus.write(p2, size - lo, v >> (8 * lo))
+            return
+        self.bus.write(self.translate(lin, WRITE, user), size, v)
+
+    def sys_read(self, lin: int, size: int) -> int:
+        """A supervisor-mode implicit access (descriptor tables, TSS, IDT) (SDM 4.6)."""
+        return self.read_lin(lin & self.lin_mask, size, user=False)
+
+    def sys_write(self, lin: int, size: int, v: int) -> None:
+        self.write_lin(lin & self.lin_mask, size, v, user=False)
+
+    # -- translation ----------------------------------------------------------------
+    def translate(self, lin: int, access: int, user: bool | None = None) -> int:
+        """Linear -> physical for an access, filling the TLB; raises #PF or #GP."""
+        implicit = user is not None
+        if user is None:
+            user = self.cpl == 3
+        if self.lin_mask != 0xFFFFFFFF and not self._canonical(lin):
+            raise CpuFault(GP, 0)
+        if not self.cr0 & CR0_PG:
+            paddr = lin & 0xFFFFFFFF if not self.efer & EFER_LMA else lin
+            if not implicit or user == (self.cpl == 3):
+                self._fill(lin >> 12, paddr & ~0xFFF, 7, user)
+            return paddr
+        paddr, perm = self.walk(lin, access, user, implicit)
+        if not implicit or user == (self.cpl == 3):
+            self._fill(lin >> 12, paddr & ~0xFFF, perm, user)
+        return paddr
+
+    def _canonical(self, lin: int) -> bool:
+        top = lin >> 47
+        return top == 0 or top == 0x1FFFF
+
+    def _fill(self, vp: int, ppage: int, perm: int, user: bool) -> None:
+        """perm: bit0 read, bit1 write (dirty already set), bit2 fetch."""
+        if not self.bus.ram_page(ppage):
+            return
+        r, w, x = self._tlbs[user]
+        if perm & 1:
+            r[vp] = ppage
+        if perm & 2 and ppage >> 12 not in self.bus.code_pages:
+            w[vp] = ppage
+        if perm & 4:
+            x[vp] = ppage
+
+    def walk(self, lin: int, access: int, user: bool, implicit: bool = False,
+             set_ad: bool = True):
+        """Page walk (SDM 4.3-4.5). Returns (physical address, fast-path permissions)."""
+        bus = self.bus
+        wp = self.cr0 & CR0_WP
+        nxe = self.efer & EFER_NXE
+        entries = []                       # (address of entry, value) walked
+        rsvd = False
+        if self.efer & EFER_LMA:
+            hi_rsvd = ~((1 << MAXPHYADDR) - 1) & ((1 << 63) - 1) | (0 if nxe else XD)
+            table = self.cr3 & PHYS_MASK
+            levels = ((39, "pml4"), (30, "pdpt"), (21, "pd"), (12, "pt"))
+            e = 0
+            for shift, name in levels:
+                ea = table + ((lin >> shift) & 0x1FF) * 8
+                e = bus.read(ea, 8)
+                if not e & P:
+                    return self._pf(lin, access, user, entries, False, implicit)
+                entries.append((ea, e))
+                if e & hi_rsvd or (name == "pml4" and e & PS):
+                    rsvd = True
+                if e & PS and name in ("pdpt", "pd"):
+                    size_shift = shift
+                    lrsvd = ((1 << (shift - 12)) - 1) << 13 & ((1 << shift) - 1)
+                    if e & lrsvd:
+                        rsvd = True
+                    base = e & PHYS_MASK & ~((1 << shift) - 1)
+                    break
+                table = e & PHYS_MASK
+            else:
+                size_shift = 12
+                base = e & PHYS_MASK
+        elif self.cr4 & CR4_PAE:
+            hi_rsvd = ~((1 << MAXPHYADDR) - 1) & ((1 << 63) - 1) | (0 if nxe else XD)
+            pdpte = self.pdptes[(lin >> 30) & 3]
+            if not pdpte & P:
+                return self._pf(lin, access, user, entries, False, implicit)
+            table = pdpte & PHYS_MASK
+            ea = table + ((lin >> 21) & 0x1FF) * 8
+            e = bus.read(ea, 8)
+            if not e & P:
+                return self._pf(lin, access, user, entries, False, implicit)
+            entries.append((ea, e))
+            if e & hi_rsvd:
+                rsvd = True
+            if e & PS:
+                size_shift = 21
+                if e & 0x1FE000:
+                    rsvd = True
+                base = e & PHYS_MASK & ~0x1FFFFF
+            else:
+                ea = (e & PHYS_MASK) + ((lin >> 12) & 0x1FF) * 8
+                e = bus.read(ea, 8)
+                if not e & P:
+                    return self._pf(lin, access, user, entries, False, implicit)
+                entries.append((ea, e))
+                if e & hi_rsvd:
+                    rsvd = True
+                size_shift = 12
+                base = e & PHYS_MASK
+        else:
+            ea = (self.cr3 & 0xFFFFF000) + ((lin >> 22) & 0x3FF) * 4
+            e = bus.read(ea, 4)
+            if not e & P:
+                return self._pf(lin, access, user, entries, False, implicit)
+            entries.append((ea, e))
+            if e & PS and self.cr4 & CR4_PSE:
+                size_shift = 22
+                # PSE-36: bits 20:13 give physical address bits 39:32 (SDM 4.3).
+                base = (e & 0xFFC00000) | (((e >> 13) & 0xFF) << 32)
+                if e & (1 << 21):
+                    rsvd = True
+            else:
+                ea = (e & 0xFFFFF000) + ((lin >> 12) & 0x3FF) * 4
+                e = bus.read(ea, 4)
+                if not e & P:
+                    return self._pf(lin, access, user, entries, False, implicit)
+                entries.append((ea, e))
+                size_shift = 12
+                base = e & 0xFFFFF000
+        if rsvd:
+            return self._pf(lin, access, user, entries, True, implicit)
+        rw = all(v & RW for _, v in entries)
+        us = all(v & US for _, v in entries)
+        nx = nxe and any(v & XD for _, v in entries)
+        # permission for this access
+        ok = True
+        if user:
+            if not us:
+                ok = False
+            elif access == WRITE and not rw:
+                ok = False
+            elif access == FETCH and nx:
+                ok = False
+        else:
+            if access == WRITE and not rw and wp:
+                ok = False
+            elif access == FETCH and (nx or (us and self.cr4 & CR4_SMEP)):
+                ok = False
+            elif access != FETCH and us and self.cr4 & CR4_SMAP and (
+                    implicit or not self.rflags & 0x40000):
+                ok = False
+        if not ok:
+            return self._pf(lin, access, user, entries, False, implicit, present=True)
+        last_ea, last = entries[-1]
+        if set_ad:
+            for ea, v in entries:
+                if not v & A:
+                    bus.write(ea, 4, (v | A) & 0xFFFFFFFF)
+            if access == WRITE and not last & D:
+                bus.write(last_ea, 4, (bus.read(last_ea, 4) | D | A) & 0xFFFFFFFF)
+                last |= D
+        paddr = base + (lin & ((1 << size_shift) - 1))
+        if last & G and self.cr4 & CR4_PGE:
+            self.tlb_global.add((lin & self.lin_mask) >> 12)
+        # what a later access may do without a walk
+        if user:
+            perm = 1 | (2 if rw and last & D else 0) | (0 if nx else 4)
+        else:
+            smap = us and self.cr4 & CR4_SMAP
+            perm = (0 if smap else 1) | (2 if (rw or not wp) and last & D and not smap else 0)
+            perm |= 0 if nx or (us and self.cr4 & CR4_SMEP) else 4
+        return paddr, perm
+
+    def _pf(self, lin, access, user, entries, rsvd, implicit, present=False):
+        err = (1 if present or rsvd else 0) | (2 if access == WRITE else 0) | (4 if user else 0)
+        if rsvd:
+            err |= 8
+        if access == FETCH and (self.cr4 & CR4_SMEP or (
+                self.cr4 & CR4_PAE and self.efer & EFER_NXE)):
+            err |= 16
+        self.cr2 = lin
+        raise PageFault(lin, err)
+
+    def load_pdptes(self) -> None:
+        """PAE paging: CR3 names four PDPTEs loaded into registers (SDM 4.4.1)."""
+        base = self.cr3 & 0xFFFFFFE0
+        ptes = [self.bus.read(base + 8 * i, 8) for i in range(4)]
+        for e in ptes:
+            if e & P and e & (0x1E6 | (~((1 << MAXPHYADDR) - 1) & ((1 << 64) - 1))):
+                raise CpuFault(GP, 0)
+        self.pdptes = ptes
