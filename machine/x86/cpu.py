@@ -159,11 +159,12 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin):
                 if r is not None:
                     return r
                 continue
-            lin = (self.segs[CS].base + self.rip) & self.lin_mask
-            if bps and lin in bps and self.bp_skip != lin:
-                return BREAK
-            self.bp_skip = None
             rip0 = self.rip
+            lin = (self.segs[CS].base + rip0) & self.lin_mask
+            if bps:
+                if lin in bps and self.bp_skip != lin:
+                    return BREAK
+                self.bp_skip = None
             blk = None
             try:
                 o = self.tlb_x.get(lin >> 12)
@@ -178,6 +179,7 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin):
                         f()
                     self.icount += blk.n
                 else:
+                    self.smc = False
                     for f in blk.fns[:limit - self.icount]:
                         f()
                         self.icount += 1
@@ -188,7 +190,6 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin):
                 self.exception(e.vector, e.error)
             except BlockEnd:
                 self.icount += self._retired(blk, rip0)
-            self.smc = False
         return LIMIT
 
     def _retired(self, blk, rip0, faulted=False) -> int:

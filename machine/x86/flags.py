@@ -56,6 +56,15 @@ def carry(cpu) -> int:
     lz = cpu.lazy
     if lz is None:
         return cpu.rflags & 1
+    k = lz[0]
+    if k == ADD:
+        return 1 if lz[4] < lz[2] else 0
+    if k == SUB:
+        return 1 if lz[2] < lz[3] else 0
+    if k == LOGIC:
+        return 0
+    if k == INC or k == DEC:
+        return lz[5]
     return _arith(*lz) & 1
 
 

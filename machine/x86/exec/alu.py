@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .. import flags as F
 from . import sem
-from .operands import MASK, next_ip, reader, rmw, size_of
+from .operands import MASK, ea_fn, next_ip, reader, rmw, seg_of, size_of
 
 KIND = {"add": F.ADD, "adc": F.ADC, "sub": F.SUB, "sbb": F.SBB, "cmp": F.SUB,
         "and": F.LOGIC, "or": F.LOGIC, "xor": F.LOGIC, "test": F.LOGIC}
@@ -80,6 +80,19 @@ def alu(cpu, d):
             cpu.rip = (cpu.rip + n) & ipm
         return f
     op = _op(m)
+    if dst[0] == "r" and size >= 4 and src[0] == "m" and m not in ("adc", "sbb"):
+        r = dst[1]
+        ea, sg, rd = ea_fn(cpu, d), seg_of(d), cpu.rd
+
+        def f():
+            a = regs[r] & mask
+            b = rd(sg, ea(), size)
+            res = op(a, b, 0) & mask
+            if writes:
+                regs[r] = res
+            cpu.lazy = (kind, bits, a, b, res, 0)
+            cpu.rip = (cpu.rip + n) & ipm
+        return f
     load, store = rmw(cpu, d, dst)
     getb = reader(cpu, d, src)
     carry = F.carry

@@ -61,15 +61,17 @@ def jcc(cpu, d):
     n = d.length
     ipm = _ipm(d)
     cond = F.cond
-    if cc in (4, 5):
+    if cc in (4, 5) and d.bits != 64:
         want_zero = cc == 4
+        segs = cpu.segs
 
         def f():
             lz = cpu.lazy
             z = (lz[4] == 0) if lz is not None else bool(cpu.rflags & F.ZF)
             if z == want_zero:
                 t = (cpu.rip + n + rel) & ipm
-                _check_target(cpu, d, t)
+                if t > segs[1].limit:
+                    raise CpuFault(GP, 0)
                 cpu.rip = t
             else:
                 cpu.rip = (cpu.rip + n) & ipm
