@@ -166,6 +166,7 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin):
                     return BREAK
                 self.bp_skip = None
             blk = None
+            ic0 = self.icount
             try:
                 o = self.tlb_x.get(lin >> 12)
                 if o is None:
@@ -186,10 +187,11 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin):
                         if self.smc:
                             break
             except CpuFault as e:
-                self.icount += self._retired(blk, rip0, faulted=True)
+                # From ic0: the partial-block path has already counted as it went.
+                self.icount = ic0 + self._retired(blk, rip0, faulted=True)
                 self.exception(e.vector, e.error)
             except BlockEnd:
-                self.icount += self._retired(blk, rip0)
+                self.icount = ic0 + self._retired(blk, rip0)
         return LIMIT
 
     def _retired(self, blk, rip0, faulted=False) -> int:
