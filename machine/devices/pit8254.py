@@ -8,11 +8,14 @@ count N in mode 2 or 3 therefore gets IRQ 0 every 4*N instructions.
 A count written at machine time t is loaded on the next tick, k0 = t // 4 + 1, and the counter
 decrements once per tick from there; nothing is evaluated per instruction: the counter value,
 the OUT pin and the next rising edge are computed from k0 when asked. Channel 0's OUT drives
-IRQ 0. Gates are tied high (channels 0 and 1 on a PC); modes 1 and 5, which wait for a gate
+IRQ 0; before its first control word a channel's OUT is high, as firmware would leave it, so
+programming mode 2 or 3 raises no stray IRQ 0. Gates are tied high (channels 0 and 1 on a PC); modes 1 and 5, which wait for a gate
 edge, therefore never start counting. Counter latch and read-back commands and BCD counting are
 supported.
 """
 from __future__ import annotations
+
+import copy
 
 from . import Device
 
@@ -29,6 +32,7 @@ def _to_bcd(v: int) -> int:
 
 class Channel:
     def __init__(self):
+        self.programmed = False       # OUT is high until the first control word
         self.mode = 0
         self.bcd = False
         self.rw = 3                   # 1: LSB only, 2: MSB only, 3: LSB then MSB
@@ -70,7 +74,7 @@ class Channel:
 
     def out(self, k: int) -> bool:
         self.settle(k)
-        if self.mode in (1, 5):
+        if self.mode in (1, 5) or not self.programmed:
             return True
         if self.k0 is None or k < self.k0:
             return self.mode != 0
@@ -103,6 +107,7 @@ class Channel:
     # -- programming --------------------------------------------------------------------
     def control(self, v: int, k: int) -> None:
         self.held = self.value(k)
+        self.programmed = True
         self.rw = (v >> 4) & 3
         mode = (v >> 1) & 7
         self.mode = mode - 4 if mode >= 6 else mode
@@ -180,9 +185,9 @@ class Pit8254(Device):
         self.set_irq0 = set_irq0
         self.on_reschedule = None       # called after programming: the next event may move
         self.ratio = insns_per_tick
-        self.ch = [Channel(), Channel(), Channel()]
+        self.ch = (Channel(), Channel(), Channel())
         self.last_k = clock() // insns_per_tick
-        self.irq_level = False
+        self.irq_level = True           # OUT0 starts high (see Channel.programmed)
 
     def ticks(self, now: int | None = None) -> int:
         return (self.clock() if now is None else now) // self.ratio
@@ -238,3 +243,12 @@ class Pit8254(Device):
         self.tick(now)
         if self.on_reschedule is not None:
             self.on_reschedule()
+
+    def state(self) -> dict:
+        return {"ch": [copy.deepcopy(c.__dict__) for c in self.ch], "last_k": self.last_k,
+                "irq_level": self.irq_level, "ratio": self.ratio}
+
+    def set_state(self, st: dict) -> None:
+        for c, d in zip(self.ch, st["ch"]):
+            c.__dict__.update(copy.deepcopy(d))
+        self.last_k, self.irq_level, self.ratio = st["last_k"], st["irq_level"], st["ratio"]
