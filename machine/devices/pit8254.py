@@ -9,9 +9,9 @@ A count written at machine time t is loaded on the next tick, k0 = t // 4 + 1, a
 decrements once per tick from there; nothing is evaluated per instruction: the counter value,
 the OUT pin and the next rising edge are computed from k0 when asked. Channel 0's OUT drives
 IRQ 0; before its first control word a channel's OUT is high, as firmware would leave it, so
-programming mode 2 or 3 raises no stray IRQ 0. Gates are tied high (channels 0 and 1 on a PC); modes 1 and 5, which wait for a gate
-edge, therefore never start counting. Counter latch and read-back commands and BCD counting are
-supported.
+programming mode 2 or 3 raises no stray IRQ 0. Gates are tied high (channels 0 and 1 on a PC);
+modes 1 and 5, which wait for a gate edge, therefore never start counting. Counter latch and
+read-back commands and BCD counting are supported.
 """
 from __future__ import annotations
 
