@@ -35,17 +35,32 @@ class MmuMixin:
         else:
             self._tlbs = ({}, {}, {}), ({}, {}, {})    # supervisor, user
             self.tlb_global = set()
+            self.tlb_large = set()     # (linear >> shift, shift) of cached 2M/4M/1G pages
         self._select_tlb()
 
     def _select_tlb(self) -> None:
         self.tlb_r, self.tlb_w, self.tlb_x = self._tlbs[self.cpl == 3]
 
     def invlpg(self, lin: int) -> None:
-        vp = (lin & self.lin_mask) >> 12
+        """Drop the translation of the page holding lin; for a large page that is every
+        4 KiB piece of it the TLB holds (SDM 4.10.4.1)."""
+        lin &= self.lin_mask
+        vp = lin >> 12
         for t in self._tlbs:
             for d in t:
                 d.pop(vp, None)
         self.tlb_global.discard(vp)
+        for shift in (21, 22, 30):
+            key = (lin >> shift, shift)
+            if key in self.tlb_large:
+                self.tlb_large.discard(key)
+                sh = shift - 12
+                top = lin >> shift
+                for t in self._tlbs:
+                    for d in t:
+                        for k in [k for k in d if k >> sh == top]:
+                            del d[k]
+                self.tlb_global = {k for k in self.tlb_global if k >> sh != top}
 
     def drop_write_tlb(self) -> None:
         """Forget write translations (a page just became a code page and needs SMC checks)."""
@@ -101,6 +116,18 @@ class MmuMixin:
             self.bus.write(p2, size - lo, v >> (8 * lo))
             return
         self.bus.write(self.translate(lin, WRITE, user), size, v)
+
+    def seg_read(self, s: int, lin: int, size: int) -> int:
+        """Slow path of a segment-relative read: in 64-bit mode a non-canonical address is
+        #SS(0) through SS and #GP(0) otherwise (SDM 3.3.7.1)."""
+        if self.lin_mask != 0xFFFFFFFF and not self._canonical(lin):
+            raise CpuFault(SS_ if s == SS else GP, 0)
+        return self.read_lin(lin, size)
+
+    def seg_write(self, s: int, lin: int, size: int, v: int) -> None:
+        if self.lin_mask != 0xFFFFFFFF and not self._canonical(lin):
+            raise CpuFault(SS_ if s == SS else GP, 0)
+        self.write_lin(lin, size, v)
 
     def sys_read(self, lin: int, size: int) -> int:
         """A supervisor-mode implicit access (descriptor tables, TSS, IDT) (SDM 4.6)."""
@@ -163,12 +190,12 @@ class MmuMixin:
                     return self._pf(lin, access, user, entries, False, implicit)
                 entries.append((ea, e))
                 if e & hi_rsvd or (name == "pml4" and e & PS):
-                    rsvd = True
+                    return self._pf(lin, access, user, entries, True, implicit)
                 if e & PS and name in ("pdpt", "pd"):
                     size_shift = shift
                     lrsvd = ((1 << (shift - 12)) - 1) << 13 & ((1 << shift) - 1)
                     if e & lrsvd:
-                        rsvd = True
+                        return self._pf(lin, access, user, entries, True, implicit)
                     base = e & PHYS_MASK & ~((1 << shift) - 1)
                     break
                 table = e & PHYS_MASK
@@ -186,12 +213,10 @@ class MmuMixin:
             if not e & P:
                 return self._pf(lin, access, user, entries, False, implicit)
             entries.append((ea, e))
-            if e & hi_rsvd:
-                rsvd = True
+            if e & hi_rsvd or (e & PS and e & 0x1FE000):
+                return self._pf(lin, access, user, entries, True, implicit)
             if e & PS:
                 size_shift = 21
-                if e & 0x1FE000:
-                    rsvd = True
                 base = e & PHYS_MASK & ~0x1FFFFF
             else:
                 ea = (e & PHYS_MASK) + ((lin >> 12) & 0x1FF) * 8
@@ -211,9 +236,10 @@ class MmuMixin:
             entries.append((ea, e))
             if e & PS and self.cr4 & CR4_PSE:
                 size_shift = 22
-                # PSE-36: bits 20:13 give physical address bits 39:32 (SDM 4.3).
-                base = (e & 0xFFC00000) | (((e >> 13) & 0xFF) << 32)
-                if e & (1 << 21):
+                # PSE-36: bits 20:13 give physical address bits 39:32; with MAXPHYADDR 39,
+                # bits 21:20 are reserved (SDM 4.3, Table 4-4).
+                base = (e & 0xFFC00000) | (((e >> 13) & 0x7F) << 32)
+                if e & 0x300000:
                     rsvd = True
             else:
                 ea = (e & 0xFFFFF000) + ((lin >> 12) & 0x3FF) * 4
@@ -256,6 +282,8 @@ class MmuMixin:
                 bus.write(last_ea, 4, (bus.read(last_ea, 4) | D | A) & 0xFFFFFFFF)
                 last |= D
         paddr = base + (lin & ((1 << size_shift) - 1))
+        if size_shift > 12:
+            self.tlb_large.add(((lin & self.lin_mask) >> size_shift, size_shift))
         if last & G and self.cr4 & CR4_PGE:
             self.tlb_global.add((lin & self.lin_mask) >> 12)
         # what a later access may do without a walk
