@@ -147,6 +147,8 @@ def _norm(v):
         return {k: _norm(x) for k, x in v.items()}
     if isinstance(v, (list, tuple)):
         return [_norm(x) for x in v]
+    if hasattr(v, "__dict__") and not callable(v):
+        return (type(v).__name__, _norm(vars(v)))
     return v
 
 

@@ -1,0 +1,71 @@
+"""Build the bundled guests with GNU binutils (as, ld, objcopy).
+
+    python3 -m guests.build [--out DIR] [NAME ...]
+
+Without --out the images are written next to their sources (guests/x86/), which is how the
+committed images are made. The output is reproducible: sources are assembled from their own
+directory (the file symbol is the bare file name), ld writes no build ID, and nothing
+depends on time or paths.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+if __package__ in (None, ""):                 # run as a script: make `guests` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from guests import GUESTS, ROOT, Guest  # noqa: E402
+
+TOOLS = ("as", "ld", "objcopy")
+
+
+def have_tools() -> bool:
+    return all(shutil.which(t) for t in TOOLS)
+
+
+def _run(cmd: list[str], cwd: Path) -> None:
+    r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    if r.returncode:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{r.stderr.strip()}")
+
+
+def build(guest: Guest, out_dir: Path) -> list[Path]:
+    """Assemble and link one guest into out_dir; return the files written."""
+    src_dir = guest.source.parent
+    out_dir.mkdir(parents=True, exist_ok=True)
+    elf = out_dir / guest.elf.name
+    with tempfile.TemporaryDirectory() as tmp:
+        obj = Path(tmp) / f"{guest.name}.o"
+        _run(["as", "--64" if guest.bits == 64 else "--32", "-o", str(obj),
+              guest.source.name], src_dir)
+        _run(["ld", "-m", "elf_x86_64" if guest.bits == 64 else "elf_i386", "-nostdlib",
+              "--build-id=none", "-T", guest.script, "-o", str(elf), str(obj)], src_dir)
+    out = [elf]
+    if guest.rom:
+        _run(["objcopy", "-O", "binary", str(elf), str(out_dir / guest.bin.name)], src_dir)
+        out.append(out_dir / guest.bin.name)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python3 -m guests.build", description=__doc__.split("\n")[0])
+    ap.add_argument("--out", type=Path, default=ROOT / "x86")
+    ap.add_argument("names", nargs="*")
+    a = ap.parse_args(argv)
+    if not have_tools():
+        print("guests.build: needs GNU as, ld and objcopy", file=sys.stderr)
+        return 2
+    todo = [g for g in GUESTS if not a.names or g.name in a.names]
+    for g in todo:
+        for p in build(g, a.out):
+            print(p)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""The `vtdbg` command.
+
+    vtdbg                        run the bundled demo guest (hello)
+    vtdbg run GUEST [options]    boot GUEST headless; its serial/0xE9 output goes to stdout
+    vtdbg guests                 list the bundled guests
+
+GUEST is an image file (ELF32/ELF64, or a raw image) or the name of a bundled guest.
+After the run, one line says why it stopped and how many instructions retired. Exit status:
+0 when the guest halted or wrote exit code 0, the guest's exit code (255 when larger) when it
+wrote another one, 3 on shutdown (triple fault), 4 when the instruction limit was reached,
+130 when interrupted with Ctrl-C, 2 for user errors (one line on stderr).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+
+from . import __version__
+from .errors import VtdbgError
+
+STATUS_SHUTDOWN, STATUS_LIMIT, STATUS_INTERRUPTED, STATUS_ERROR = 3, 4, 130, 2
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="vtdbg", description="A debugger for virtual machines on a software model of "
+        "Intel VT-x and VT-i. Without a command, runs the bundled demo guest.")
+    ap.add_argument("--version", action="version", version=f"vtdbg {__version__}")
+    sub = ap.add_subparsers(dest="cmd")
+    run = sub.add_parser("run", help="boot a guest headless and show its console output")
+    run.add_argument("guest", help="an image file or the name of a bundled guest")
+    run.add_argument("--limit", type=_int, default=None, metavar="N",
+                     help="stop after N retired instructions")
+    run.add_argument("--ram", type=_int, default=64, metavar="MIB",
+                     help="RAM size in MiB (default 64)")
+    run.add_argument("--load-address", type=_int, default=None, metavar="ADDR",
+                     help="load a raw image into RAM at ADDR and start it in real mode "
+                          "(without it a raw image is a ROM started from the reset vector)")
+    sub.add_parser("guests", help="list the bundled guests")
+    return ap
+
+
+def resolve_guest(name: str) -> str:
+    """An existing file, else a bundled guest's image."""
+    if os.path.exists(name):
+        return name
+    from guests import find
+    g = find(name)
+    if g is not None:
+        return str(g.elf)
+    raise VtdbgError(f"no such file or bundled guest: {name} (see `vtdbg guests`)")
+
+
+def _shown(path) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def cmd_guests(out) -> int:
+    from guests import GUESTS
+    width = max(len(g.name) for g in GUESTS)
+    for g in GUESTS:
+        out.write(f"{g.name:<{width}}  {_shown(g.elf)}\n{'':<{width}}  {g.description}\n")
+    return 0
+
+
+def stop_line(stop) -> str:
+    from machine.events import StopKind
+    n = f"after {stop.icount} instruction{'s' if stop.icount != 1 else ''}"
+    if stop.kind is StopKind.EXIT:
+        return f"guest exit code {stop.code} {n}"
+    if stop.kind is StopKind.HALTED and stop.detail:
+        return f"halted {n} ({stop.detail})"
+    if stop.kind is StopKind.SHUTDOWN:
+        return f"{stop.kind.value} {n}: {stop.detail}" if stop.detail else f"{stop.kind.value} {n}"
+    return f"{stop.kind.value} {n}"
+
+
+def exit_status(stop) -> int:
+    from machine.events import StopKind
+    if stop.kind is StopKind.EXIT:
+        return min(stop.code, 255)
+    return {StopKind.HALTED: 0, StopKind.SHUTDOWN: STATUS_SHUTDOWN, StopKind.LIMIT: STATUS_LIMIT,
+            StopKind.INTERRUPTED: STATUS_INTERRUPTED}.get(stop.kind, 1)
+
+
+def cmd_run(guest: str, limit: int | None, ram: int, address: int | None, out) -> int:
+    from machine.board import Machine
+    from machine.loader import LoadError
+    if ram < 1 or ram > 3072:
+        raise VtdbgError(f"--ram must be between 1 and 3072 MiB, not {ram}")
+    if limit is not None and limit < 0:
+        raise VtdbgError("--limit must not be negative")
+    path = resolve_guest(guest)
+    m = Machine(ram_mib=ram)
+    try:
+        m.load(path, address)
+    except LoadError as e:
+        raise VtdbgError(str(e)) from None
+    last = [b"\n"]
+
+    def show(data: bytes) -> None:
+        out.write(data)
+        last[0] = data
+        if data == b"\n":
+            out.flush()
+    m.console_hooks.append(show)
+    old = None
+    try:
+        old = signal.signal(signal.SIGINT, lambda *_: m.request_stop())
+    except ValueError:                      # not the main thread: no Ctrl-C handling
+        pass
+    try:
+        stop = m.run(limit)
+    finally:
+        if old is not None:
+            signal.signal(signal.SIGINT, old)
+    if not last[0].endswith(b"\n"):
+        out.write(b"\n")
+    out.write(f"[vtdbg] stopped: {stop_line(stop)}\n".encode())
+    out.flush()
+    return exit_status(stop)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.cmd == "guests":
+            return cmd_guests(sys.stdout)
+        sys.stdout.flush()
+        out = sys.stdout.buffer
+        if args.cmd == "run":
+            return cmd_run(args.guest, args.limit, args.ram, args.load_address, out)
+        return cmd_run("hello", None, 64, None, out)
+    except VtdbgError as e:
+        sys.stdout.flush()
+        print(f"vtdbg: {e}", file=sys.stderr)
+        return STATUS_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())
