@@ -76,8 +76,7 @@ class Machine:
     def _connect(self) -> None:
         """(Re)attach the PIC to the CPU; cpu.reset() clears the CPU's side of the wiring."""
         cpu = self.cpu
-        if cpu.intack is not self.pic.intack:
-            cpu.intack = self.pic.intack
+        cpu.intack = self.pic.intack
         if cpu.irq_line != self.pic.out:
             cpu.irq_line = self.pic.out
             cpu.pending = True

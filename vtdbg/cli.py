@@ -148,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()
         print(f"vtdbg: {e}", file=sys.stderr)
         return STATUS_ERROR
+    except BrokenPipeError:                 # e.g. `vtdbg guests | head -1`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":
