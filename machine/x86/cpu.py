@@ -12,6 +12,11 @@ from .interrupts import DeliveryMixin
 from .mmu import MmuMixin
 from .state import CS, DS, SS, BlockEnd, CpuFault, Seg
 from .system_state import SystemStateMixin
+from .vmx.entry import VmEntryMixin
+from .vmx.exit import VmExitMixin
+from .vmx.exitinfo import VmExit
+from .vmx.nonroot import VmxNonRootMixin
+from .vmx.root import VmxRootMixin, VmxState
 
 
 class Block:
@@ -30,9 +35,11 @@ def _end_block():
 
 # Stop codes returned by X86CPU.run()
 LIMIT, HALT, BREAK, SHUTDOWN, STOPREQ = "limit", "halt", "break", "shutdown", "stop"
+RESCHED = "resched"                     # internal: limits changed (VM entry), loop again
 
 
-class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin):
+class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin, VmxRootMixin, VmEntryMixin,
+             VmExitMixin, VmxNonRootMixin):
     arch = "x86"
 
     def __init__(self, bus):
@@ -80,6 +87,14 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin):
         self.last_fault = None
         self.delivering = []               # vectors being delivered (double/triple fault logic)
         self.intack = None                 # callable returning the vector of a pending IRQ
+        self.observer = None               # callable(kind, payload) -> True to stop the run
+        self.vmx = VmxState()
+        self.vctl = self.vmcs = None       # controls and VMCS in force in non-root operation
+        self.timer_deadline = None         # VMX-preemption timer expiry, in time units
+        self.mtf_pending = False
+        self.vectoring_info = self.vectoring_error = 0
+        self.resched = False
+        self.last_vmexit = None
         self.io = self.bus
         self.pdptes = [0, 0, 0, 0]
         self.caches = {16: {}, 32: {}, 64: {}}
@@ -122,7 +137,7 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin):
             if lo + size <= 4096:
                 o += lo
                 return int.from_bytes(self.ram[o:o + size], "little")
-        return self.read_lin(lin, size)
+        return self.seg_read(s, lin, size)
 
     def wr(self, s: int, off: int, size: int, v: int) -> None:
         seg = self.segs[s]
@@ -136,7 +151,7 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin):
                 o += lo
                 self.ram[o:o + size] = v.to_bytes(size, "little")
                 return
-        self.write_lin(lin, size, v)
+        self.seg_write(s, lin, size, v)
 
     def push(self, v: int, size: int) -> None:
         sp = (self.regs[4] - size) & self.sp_mask
@@ -152,6 +167,23 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin):
     # -- the execution loop ------------------------------------------------------------
     def run(self, limit: int) -> str:
         """Run until icount reaches `limit` or something stops the CPU; return a stop code."""
+        while True:
+            lim = limit
+            if self.timer_deadline is not None and self.vmx.nonroot:
+                # The VMX-preemption timer expires on an instruction boundary (SDM 26.5.1).
+                if self.time() >= self.timer_deadline:
+                    r = self._service()
+                    if r is not None and r != RESCHED:
+                        return r
+                    continue
+                lim = min(limit, self.timer_deadline - self.idle)
+            r = self._run(lim)
+            if r == RESCHED or (r == LIMIT and self.icount < limit):
+                self.pending = True
+                continue
+            return r
+
+    def _run(self, limit: int) -> str:
         bps = self.breakpoints
         while self.icount < limit:
             if self.pending:
@@ -192,6 +224,9 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin):
                 self.exception(e.vector, e.error)
             except BlockEnd:
                 self.icount = ic0 + self._retired(blk, rip0)
+            except VmExit as e:
+                self.icount = ic0 + self._retired(blk, rip0, faulted=not e.trap_like)
+                self.vm_exit(e)
         return LIMIT
 
     def _retired(self, blk, rip0, faulted=False) -> int:
@@ -207,6 +242,12 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin):
             return blk.offs.index(delta)
         return 0 if faulted else blk.n
 
+    def notify(self, kind: str, payload) -> None:
+        """Tell the observer (the debugger) about a VMX event; it may ask to stop."""
+        if self.observer is not None and self.observer(kind, payload):
+            self.stop_request = True
+            self.pending = True
+
     def step(self) -> str:
         return self.run(self.icount + 1)
 
@@ -217,6 +258,21 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin):
             return STOPREQ
         if self.shutdown_reason:
             return SHUTDOWN
+        if self.resched:
+            self.resched = False
+            return RESCHED
+        if self.vmx.nonroot:
+            ev = self.vmx_pending_event()
+            if ev is not None:
+                self.halted = False
+                self.vm_exit(ev)
+                return None
+            if self.vctl.proc(27) and not self.halted:
+                self._exec_one()          # monitor trap flag: exit after each instruction
+                if self.vmx.nonroot:
+                    self.mtf_pending = True
+                self.pending = True
+                return None
         if self.shadow:
             # Execute exactly one instruction with interrupts inhibited (SDM 6.8.3).
             self.shadow = False
@@ -259,6 +315,11 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin):
             return
         except BlockEnd:
             self.icount += 1
+        except VmExit as e:
+            if e.trap_like:
+                self.icount += 1
+            self.vm_exit(e)
+            return
         if tf:
             self.dr[6] |= 0x4000            # BS: single-step trap (SDM 17.3.1.4)
             self.exception(1, None, trap=True)
@@ -314,14 +375,14 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin):
             a = (lin + i) & self.lin_mask
             try:
                 raw.append(self.read_lin(a, 1, fetch=True))
-            except CpuFault:
+            except CpuFault as fault:
                 if i == 0:
                     raise
                 try:
                     insn = decode(raw, 0, self.code_bits)
-                    return insn, self._build(self, insn)
                 except NeedMore:
-                    raise
+                    raise fault from None       # the instruction runs into the faulting byte
+                return insn, self._build(self, insn)
         insn = decode(raw, 0, self.code_bits)
         return insn, self._build(self, insn)
 

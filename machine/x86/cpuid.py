@@ -14,9 +14,9 @@ def _bits(*ns):
 
 
 # CPUID.1: EDX = PSE(3) TSC(4) MSR(5) PAE(6) CX8(8) SEP(11) PGE(13) CMOV(15) PAT(16) PSE36(17)
-#          ECX = CX16(13) POPCNT(23) XSAVE(26); OSXSAVE(27) mirrors CR4.OSXSAVE.
+#          ECX: OSXSAVE(27) mirrors CR4.OSXSAVE.
 LEAF1_EDX = _bits(3, 4, 5, 6, 8, 11, 13, 15, 16, 17)
-LEAF1_ECX = _bits(13, 23, 26)
+LEAF1_ECX = _bits(5, 13, 23, 26)           # VMX(5) CX16(13) POPCNT(23) XSAVE(26)
 # CPUID.7.0: EBX = BMI1(3) SMEP(7) SMAP(20)
 LEAF7_EBX = _bits(3, 7, 20)
 # CPUID.80000001: EDX = SYSCALL(11) NX(20) Page1GB(26) RDTSCP(27) LM(29); ECX = LAHF(0) ABM(5)

@@ -130,7 +130,7 @@ def _decode(buf, pos: int, bits: int) -> Insn:
         d.adsize = 2 if asz_override else 4
     else:
         d.adsize = 4 if asz_override else 2
-    op = None
+    op = plain = None
     if b == 0x0F:
         b2 = buf[pos]
         pos += 1
@@ -148,6 +148,10 @@ def _decode(buf, pos: int, bits: int) -> Insn:
                 op = PREFIXED.get((mandatory, b2))
                 if op is None and mandatory == 0x66:
                     op = PREFIXED.get((0xF3 if d.rep == 0xF3 else 0xF2, b2)) if d.rep else None
+                if op is not None:
+                    # In a group the prefix selects only the slots it names (66 0F C7 /6 is
+                    # VMCLEAR, but 66 0F C7 /1 is still CMPXCHG8B).
+                    plain = TWO.get(b2)
             if op is None:
                 op = TWO.get(b2)
     else:
@@ -176,15 +180,9 @@ def _decode(buf, pos: int, bits: int) -> Insn:
         reg = (modrm >> 3) & 7
         rm = modrm & 7
         d.mod = mod
-        if isinstance(op, list):
-            op = op[reg]
-        if isinstance(op, dict):
-            if mod == 3:
-                op = op.get("r")
-                if isinstance(op, dict):
-                    op = op.get(rm)
-            else:
-                op = op.get("m")
+        op = _slot(op, mod, reg, rm)
+        if op is None and plain is not None:
+            op = _slot(plain, mod, reg, rm)
         d.reg = reg | ((d.rex & 4) << 1)
         if mod == 3:
             d.rm = rm | ((d.rex & 1) << 3)
@@ -225,6 +223,20 @@ def _decode(buf, pos: int, bits: int) -> Insn:
         return _too_long(d, start, start + 15)
     d.raw = bytes(buf[start:pos])
     return d
+
+
+def _slot(op, mod, reg, rm):
+    """The entry a group (list by ModRM.reg) or a mod/rm split (dict) selects."""
+    if isinstance(op, list):
+        op = op[reg]
+    if isinstance(op, dict):
+        if mod == 3:
+            op = op.get("r")
+            if isinstance(op, dict):
+                op = op.get(rm)
+        else:
+            op = op.get("m")
+    return op
 
 
 def _too_long(d, start, pos):
@@ -321,7 +333,8 @@ def _osize(d, c):
     if c == "z":
         return 2 if d.opsize == 2 else 4
     if c == "y":
-        return 8 if d.bits == 64 and (d.rex & 8) else 4
+        # d/q: 64-bit with REX.W, or always in 64-bit mode for f64 instructions (VMREAD...)
+        return 8 if d.bits == 64 and (d.rex & 8 or "f64" in d.flags) else 4
     if c == "o":
         return 16
     return d.opsize

@@ -19,12 +19,16 @@ class DeliveryMixin:
         self.last_fault = (vector, error, self.rip)
         if self.observers_exception is not None:
             self.observers_exception(self, vector, error)
+        if self.vmx.nonroot:
+            return self.vmx_deliver(vector, error, soft=False, exc=True)
         self._deliver_nested(vector, error, soft=False, exc=True)
 
     def interrupt(self, vector: int, external: bool = False, soft: bool = False,
                   next_rip: int | None = None) -> None:
         """Deliver an interrupt: external (PIC/NMI), INT1, or software (INT n/INT3/INTO; RIP
         already advanced). Interrupts are benign events for the double-fault rules."""
+        if self.vmx.nonroot:
+            return self.vmx_deliver(vector, None, soft=soft, exc=False, external=external)
         self._deliver_nested(vector, None, soft=soft, exc=False)
 
     def _deliver_nested(self, vector, error, soft, exc):
@@ -39,6 +43,8 @@ class DeliveryMixin:
             except CpuFault as e:
                 second = e.vector
                 if exc and vector == DF:
+                    if self.vmx.nonroot:
+                        self.vmx_triple_fault()
                     self.triple_fault(f"fault {second} while delivering #DF")
                     return
                 first = vector if exc else -1          # interrupts are benign
@@ -48,6 +54,8 @@ class DeliveryMixin:
                 else:
                     vector, error = second, e.error
                 soft, exc = False, True
+                if self.vmx.nonroot:
+                    self.vmx_nested_fault(vector, error)
 
     def triple_fault(self, why: str) -> None:
         self.shutdown_reason = why or "triple fault"

@@ -302,6 +302,7 @@ class MmuMixin:
         if access == FETCH and (self.cr4 & CR4_SMEP or (
                 self.cr4 & CR4_PAE and self.efer & EFER_NXE)):
             err |= 16
+        self.cr2_before_pf = self.cr2     # a #PF that causes a VM exit leaves CR2 alone
         self.cr2 = lin
         raise PageFault(lin, err)
 

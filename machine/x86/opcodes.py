@@ -102,7 +102,7 @@ TWO.update({
     0x20: "movcr Rd,Cd", 0x21: "movdr Rd,Dd", 0x22: "movcr Cd,Rd T", 0x23: "movdr Dd,Rd T",
     0x30: "wrmsr T", 0x31: "rdtsc", 0x32: "rdmsr", 0x33: "rdpmc", 0x34: "sysenter T",
     0x35: "sysexit T", 0x37: "getsec T",
-    0x78: "vmread Ey,Gy", 0x79: "vmwrite Gy,Ey",
+    0x78: "vmread Ey,Gy f64", 0x79: "vmwrite Gy,Ey f64",
     0xA0: "push fs d64", 0xA1: "pop fs d64", 0xA2: "cpuid T", 0xA3: "bt Ev,Gv",
     0xA4: "shld Ev,Gv,Ib", 0xA5: "shld Ev,Gv,cl", 0xA8: "push gs d64", 0xA9: "pop gs d64",
     0xAA: "rsm T", 0xAB: "bts Ev,Gv L", 0xAC: "shrd Ev,Gv,Ib", 0xAD: "shrd Ev,Gv,cl",
@@ -125,4 +125,4 @@ PREFIXED.update({
     (0xF3, 0xC7): [None, None, None, None, None, None, {"m": "vmxon Mq T", "r": None}, None],
 })
 # 0F 38 map: only the VMX/VT-x invalidation instructions for now.
-THREE_38: dict = {(0x66, 0x80): "invept Gy,Mo T", (0x66, 0x81): "invvpid Gy,Mo T"}
+THREE_38: dict = {(0x66, 0x80): "invept Gy,Mo f64 T", (0x66, 0x81): "invvpid Gy,Mo f64 T"}

@@ -8,8 +8,10 @@ from .state import (AR_DB, AR_L, AR_P, AR_S, AR_UNUSABLE, CS, GP, NP, SS, SS_, T
                     Seg)
 
 CR0_FIXED_RESERVED = ~0xE005003F & 0xFFFFFFFF
-CR4_SUPPORTED = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20 | 0x40 | 0x80 | 0x100 | 0x200 | 0x400 | \
-    0x800 | 0x2000 | 0x10000 | 0x40000 | CR4_SMEP | CR4_SMAP
+# CR4 bits of features CPUID reports (cpuid.py); VME, PVI, UMIP and FSGSBASE are not modelled,
+# so setting them is #GP like any reserved bit (SDM 2.5).
+CR4_SUPPORTED = 0x4 | 0x8 | 0x10 | 0x20 | 0x40 | 0x80 | 0x100 | 0x200 | 0x400 | \
+    0x2000 | 0x40000 | CR4_SMEP | CR4_SMAP
 EFER_SCE = 1
 
 # MSR numbers the CPU keeps (others raise #GP on RDMSR/WRMSR).
@@ -93,14 +95,16 @@ class SystemStateMixin:
 
     # -- control registers (MOV CR, SDM Vol. 3A 2.5 and Vol. 2 "MOV—Move to/from CR") ----
     def write_cr0(self, v: int) -> None:
-        v &= 0xFFFFFFFF
-        if v & CR0_FIXED_RESERVED and self.code_bits == 64:
+        if v >> 32:                               # CR0[63:32] reserved: #GP (SDM 2.5)
             raise CpuFault(GP, 0)
-        v = (v & ~CR0_FIXED_RESERVED) | 0x10      # ET is hardwired to 1
+        # Writes to the reserved bits of CR0[31:0] are ignored; ET is hardwired to 1.
+        v = (v & ~CR0_FIXED_RESERVED) | 0x10
         if v & CR0_PG and not v & CR0_PE:
             raise CpuFault(GP, 0)
         if not v & (1 << 30) and v & (1 << 29):   # NW without CD
             raise CpuFault(GP, 0)
+        if self.vmx.on and not self.vmx_fixed_ok(v, self.cr4, self._urg()):
+            raise CpuFault(GP, 0)                 # IA32_VMX_CR0_FIXED0/1 (SDM 24.8)
         old = self.cr0
         if v & CR0_PG and not old & CR0_PG and self.efer & EFER_LME:
             if not self.cr4 & CR4_PAE or self.segs[CS].ar & AR_L:
@@ -121,9 +125,14 @@ class SystemStateMixin:
     def write_cr3(self, v: int) -> None:
         if self.efer & EFER_LMA and v >> 39:
             raise CpuFault(GP, 0)
+        old = self.cr3
         self.cr3 = v & (0xFFFFFFFFFFFFFFFF if self.efer & EFER_LMA else 0xFFFFFFFF)
         if self.cr0 & CR0_PG and self.cr4 & CR4_PAE and not self.efer & EFER_LMA:
-            self.load_pdptes()
+            try:
+                self.load_pdptes()
+            except CpuFault:
+                self.cr3 = old                    # a faulting MOV to CR3 changes nothing
+                raise
         self.flush_tlb(keep_global=True)
 
     def write_cr4(self, v: int) -> None:
@@ -131,6 +140,8 @@ class SystemStateMixin:
             raise CpuFault(GP, 0)
         if self.efer & EFER_LMA and not v & CR4_PAE:
             raise CpuFault(GP, 0)
+        if self.vmx.on and not self.vmx_fixed_ok(self.cr0, v, self._urg()):
+            raise CpuFault(GP, 0)                 # e.g. clearing CR4.VMXE in VMX operation
         old = self.cr4
         if self.cr0 & CR0_PG and v & CR4_PAE and not self.efer & EFER_LMA and (
                 (v ^ old) & (CR4_PAE | CR4_PSE | CR4_PGE | CR4_SMEP)):
@@ -142,6 +153,10 @@ class SystemStateMixin:
         self.cr4 = v
         if (v ^ old) & (CR4_PAE | CR4_PSE | CR4_PGE | CR4_SMEP | CR4_SMAP):
             self.flush_tlb()
+
+    def _urg(self) -> bool:
+        """An unrestricted guest may run with CR0.PE or CR0.PG clear (SDM 26.3)."""
+        return self.vmx.nonroot and self.vctl.proc2(7)
 
     def read_cr(self, n: int) -> int:
         if n == 0:
@@ -192,8 +207,8 @@ class SystemStateMixin:
         return v
 
     def read_msr_extra(self, n: int):
-        """Hook for model-specific MSR sets (VMX capability MSRs); None means #GP."""
-        return None
+        """Model-specific MSR sets: the read-only VMX capability MSRs; None means #GP."""
+        return self.vmx_msr(n)
 
     def write_msr(self, n: int, v: int) -> None:
         if n == IA32_TSC:
@@ -234,25 +249,28 @@ class SystemStateMixin:
 
     # -- time -------------------------------------------------------------------------
     TSC_RATE = 1                      # TSC ticks per retired instruction
-    tsc_offset = 0
+    tsc_offset = 0                    # from WRMSR to IA32_TSC
+    guest_tsc_offset = 0              # VMX TSC offsetting, in force in non-root operation
 
     def time(self) -> int:
         return self.icount + self.idle
 
     def tsc(self) -> int:
-        return (self.time() * self.TSC_RATE + self.tsc_offset) & 0xFFFFFFFFFFFFFFFF
+        return (self.time() * self.TSC_RATE + self.tsc_offset + self.guest_tsc_offset
+                ) & 0xFFFFFFFFFFFFFFFF
 
     # -- descriptors and segment loads ----------------------------------------------
-    def read_descriptor(self, sel: int, fault: int = GP):
-        """The two dwords of the descriptor a selector names, or #GP/#TS(selector)."""
+    def read_descriptor(self, sel: int, fault: int = GP, ext: int = 0):
+        """The two dwords of the descriptor a selector names, or #GP/#TS(selector | ext),
+        ext being the EXT bit of events raised while delivering another (SDM 6.13)."""
         idx = sel & 0xFFF8
         if sel & 4:
             if self.ldtr.ar & AR_UNUSABLE or idx + 7 > self.ldtr.limit:
-                raise CpuFault(fault, sel & 0xFFFC)
+                raise CpuFault(fault, (sel & 0xFFFC) | ext)
             base = self.ldtr.base
         else:
             if idx + 7 > self.gdtr[1]:
-                raise CpuFault(fault, sel & 0xFFFC)
+                raise CpuFault(fault, (sel & 0xFFFC) | ext)
             base = self.gdtr[0]
         addr = base + idx
         return self.sys_read(addr, 4), self.sys_read(addr + 4, 4), addr
@@ -315,8 +333,10 @@ class SystemStateMixin:
     def load_cs(self, sel: int, seg: Seg | None = None, cpl: int | None = None) -> None:
         """Load CS from a checked descriptor (far transfers) or real-mode selector."""
         if seg is None:
+            # Virtual-8086 segments, CS included, are read/write data with DPL 3 (SDM 20.2.1;
+            # the VMX guest-state checks expect access rights F3H for all of them).
             seg = Seg(sel & 0xFFFF, (sel & 0xFFFF) << 4, 0xFFFF,
-                      0xFB if self.rflags & F.VM else 0x9B)
+                      0xF3 if self.rflags & F.VM else 0x9B)
             if not self.rflags & F.VM and not self.cr0 & CR0_PE:
                 old = self.segs[CS]
                 seg.limit, seg.ar = old.limit, old.ar

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .. import flags as F
 from ..state import BP, GP, OF_, CpuFault
+from ..vmx.exitinfo import instruction_exit
 from . import sem
 from .operands import MASK, next_ip, reader
 
@@ -170,6 +171,9 @@ def int_n(cpu, d):
     m = d.mnem
     vec = {"int3": BP, "into": OF_, "int1": 1}.get(m, d.operands[0][1] if d.operands else 0)
     adv = next_ip(cpu, d)
+    n = d.length
+    # VMX interruption types (SDM 25.8.3): INT n 4, INT1 5, INT3/INTO 6
+    kind = {"int": 4, "int1": 5}.get(m, 6)
 
     def f():
         if m == "into" and not F.cond(cpu, 0):
@@ -180,6 +184,9 @@ def int_n(cpu, d):
         adv()
         # INT3/INTO/INT n are traps: delivered with RIP after the instruction. INT1 (ICEBP)
         # is delivered like a hardware event (no DPL check).
+        if cpu.vmx.nonroot:
+            cpu.vmx_deliver(vec, None, soft=(m != "int1"), exc=False, kind=kind, length=n)
+            return
         cpu.interrupt(vec, soft=(m != "int1"))
     return f
 
@@ -191,6 +198,9 @@ def hlt(cpu, d):
     def f():
         if cpu.cpl:
             raise CpuFault(GP, 0)
+        if cpu.vmx.nonroot and cpu.vctl.proc(7):
+            instruction_exit(cpu, d, 12, 0, 0, cause="bit 7 of primary processor-based "
+                             "controls: HLT exiting", field="CPU_BASED_VM_EXEC_CONTROL", bit=7)
         adv()
         cpu.halted = True
         cpu.pending = True

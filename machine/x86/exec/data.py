@@ -99,9 +99,22 @@ def xchg(cpu, d):
     return f
 
 
-@sem("nop", "pause", "wait")
+@sem("nop", "wait")
 def nop(cpu, d):
     return next_ip(cpu, d)
+
+
+@sem("pause")
+def pause(cpu, d):
+    adv = next_ip(cpu, d)
+
+    def f():
+        if cpu.vmx.nonroot and cpu.vctl.proc(30):
+            from ..vmx.exitinfo import instruction_exit
+            instruction_exit(cpu, d, 40, 0, 0, cause="bit 30 of primary processor-based "
+                             "controls: PAUSE exiting", field="CPU_BASED_VM_EXEC_CONTROL", bit=30)
+        adv()
+    return f
 
 
 # -- stack ------------------------------------------------------------------------------
@@ -222,7 +235,7 @@ def enter(cpu, d):
         smask = cpu.sp_mask
         try:
             cpu.push(regs[5], size)
-            frame = regs[4] & smask
+            frame = regs[4]                  # pushed as is: ESP's upper half included
             bp = regs[5]
             for _ in range(1, level):
                 bp = (bp - size) & smask if smask != 0xFFFF else (bp - size) & 0xFFFF
@@ -234,7 +247,9 @@ def enter(cpu, d):
         except CpuFault:
             regs[4], regs[5] = sp0, bp0
             raise
-        cpu.set_reg(5, size if size != 8 else 8, frame)
+        # rBP takes the frame at the stack's address size, whatever the operand size
+        # (BP with a 16-bit stack, EBP with a 32-bit one), as Bochs and QEMU do.
+        regs[5] = (regs[5] & ~smask) | (frame & smask)
         regs[4] = (regs[4] & ~smask) | new_sp
         adv()
     return f

@@ -6,6 +6,33 @@ from ..state import GP, UD, CpuFault
 from . import sem
 from .operands import MASK, ea_fn, next_ip, reader, seg_of, writer
 from ..cpuid import cpuid
+from ..vmx.exitinfo import instruction_exit
+
+PRIMARY, SECONDARY = "CPU_BASED_VM_EXEC_CONTROL", "SECONDARY_VM_EXEC_CONTROL"
+
+
+def io_qualification(port: int, size: int, is_in: bool, string: bool = False, rep: bool = False,
+                     imm: bool = False) -> int:
+    """Exit qualification of an I/O instruction (SDM 28.2.1, Table 28-5)."""
+    return ((size - 1) | (is_in << 3) | (string << 4) | (rep << 5) | (imm << 6)
+            | (port << 16))
+
+
+def io_exit(cpu, d, port: int, size: int, is_in: bool, string: bool = False,
+            rep: bool = False, imm: bool = False, linear: int | None = None) -> None:
+    """In non-root operation, exit if the I/O bitmaps or unconditional I/O exiting say so."""
+    why = cpu.io_exits(port, size)
+    if why is not None:
+        from ..vmx.exitinfo import VmExit, mem_info
+        info = 0
+        if string:
+            info = (mem_info(d) & (7 << 7)) | ((d.seg if d.seg is not None and not is_in
+                                                else (0 if is_in else 3)) << 15)
+        raise VmExit(30, io_qualification(port, size, is_in, string, rep, imm), d.length, info,
+                     guest_linear=linear, cause=why,
+                     cause_field="IO_BITMAP_A" if "bitmap A" in why else (
+                         "IO_BITMAP_B" if "bitmap B" in why else PRIMARY),
+                     cause_bit=port if "bitmap" in why else 24)
 
 
 def _need_cpl0(cpu):
@@ -35,6 +62,7 @@ def io_allowed(cpu, port: int, size: int) -> None:
 def in_(cpu, d):
     dst, src = d.operands
     size = dst[2]
+    imm = src[0] == "i"
     port_of = reader(cpu, d, src)
     put = writer(cpu, d, dst)
     adv = next_ip(cpu, d)
@@ -42,6 +70,8 @@ def in_(cpu, d):
     def f():
         port = port_of() & 0xFFFF
         io_allowed(cpu, port, size)
+        if cpu.vmx.nonroot:
+            io_exit(cpu, d, port, size, True, imm=imm)
         put(cpu.io.io_read(port, size) & MASK[size])
         adv()
     return f
@@ -51,6 +81,7 @@ def in_(cpu, d):
 def out(cpu, d):
     dst, src = d.operands
     size = src[2]
+    imm = dst[0] == "i"
     port_of = reader(cpu, d, dst)
     get = reader(cpu, d, src)
     adv = next_ip(cpu, d)
@@ -58,6 +89,8 @@ def out(cpu, d):
     def f():
         port = port_of() & 0xFFFF
         io_allowed(cpu, port, size)
+        if cpu.vmx.nonroot:
+            io_exit(cpu, d, port, size, False, imm=imm)
         v = get()
         adv()                      # the device may stop the machine; the OUT has completed
         cpu.io.io_write(port, size, v)
@@ -70,6 +103,8 @@ def cpuid_(cpu, d):
     regs = cpu.regs
 
     def f():
+        if cpu.vmx.nonroot:
+            instruction_exit(cpu, d, 10, 0, 0)
         a, b, c, dd = cpuid(cpu, regs[0] & 0xFFFFFFFF, regs[1] & 0xFFFFFFFF)
         regs[0], regs[3], regs[1], regs[2] = a, b, c, dd
         adv()
@@ -85,6 +120,12 @@ def msr(cpu, d):
     def f():
         _need_cpl0(cpu)
         n = regs[1] & 0xFFFFFFFF
+        if cpu.vmx.nonroot:
+            why = cpu.msr_exits(n, write)
+            if why is not None:
+                instruction_exit(cpu, d, 32 if write else 31, 0, 0, cause=why,
+                                 field="MSR_BITMAP" if "bitmap bit" in why else PRIMARY,
+                                 bit=28 if "bitmap bit" not in why else n & 0x1FFF)
         if write:
             cpu.write_msr(n, ((regs[2] & 0xFFFFFFFF) << 32) | (regs[0] & 0xFFFFFFFF))
         else:
@@ -101,14 +142,66 @@ def rdtsc(cpu, d):
     p = d.mnem == "rdtscp"
 
     def f():
+        if p and cpu.vmx.nonroot and not cpu.vctl.proc2(3):
+            raise CpuFault(UD)                           # "enable RDTSCP" = 0
         if cpu.cr4 & 4 and cpu.cpl and cpu.cr0 & 1:      # CR4.TSD
             raise CpuFault(GP, 0)
+        if cpu.vmx.nonroot and cpu.vctl.proc(12):
+            instruction_exit(cpu, d, 51 if p else 16, 0, 0,
+                             cause="bit 12 of primary processor-based controls: RDTSC exiting",
+                             field=PRIMARY, bit=12)
         t = cpu.tsc()
         regs[0], regs[2] = t & 0xFFFFFFFF, t >> 32
         if p:
             regs[1] = cpu.read_msr(0xC0000103) & 0xFFFFFFFF
         adv()
     return f
+
+
+def cr_qualification(cr: int, access: int, gpr: int = 0, lmsw_mem: bool = False,
+                     lmsw_src: int = 0) -> int:
+    """Exit qualification of a control-register access (SDM 28.2.1, Table 28-3)."""
+    return cr | (access << 4) | (lmsw_mem << 6) | (gpr << 8) | (lmsw_src << 16)
+
+
+def _cr_exit(cpu, d, qual, why, field, bit=None):
+    instruction_exit(cpu, d, 28, qual, 0, cause=why, field=field, bit=bit)
+
+
+def guest_cr_write(cpu, d, n: int, v: int, gpr: int) -> int:
+    """MOV to CR in non-root operation: exit, or the value the real register receives
+    (SDM 26.3: bits owned by the host keep their value; digest 7.6)."""
+    c, ctl = cpu.vmcs, cpu.vctl
+    if n in (0, 4):
+        mask, shadow = c[f"CR{n}_GUEST_HOST_MASK"], c[f"CR{n}_READ_SHADOW"]
+        if (v ^ shadow) & mask:
+            _cr_exit(cpu, d, cr_qualification(n, 0, gpr),
+                     f"MOV to CR{n} changes bits {((v ^ shadow) & mask):#x} owned by the host "
+                     f"(CR{n} guest/host mask)", f"CR{n}_GUEST_HOST_MASK")
+        return (cpu.read_cr(n) & mask) | (v & ~mask)
+    if n == 3 and ctl.proc(15):
+        count = c["CR3_TARGET_COUNT"]
+        if v not in [c[f"CR3_TARGET_VALUE{i}"] for i in range(min(count, 4))]:
+            _cr_exit(cpu, d, cr_qualification(3, 0, gpr), "bit 15 of primary processor-based "
+                     "controls: CR3-load exiting (value not in the CR3-target list)", PRIMARY, 15)
+    if n == 8 and ctl.proc(19):
+        _cr_exit(cpu, d, cr_qualification(8, 0, gpr),
+                 "bit 19 of primary processor-based controls: CR8-load exiting", PRIMARY, 19)
+    return v
+
+
+def guest_cr_read(cpu, d, n: int, gpr: int) -> int:
+    c, ctl = cpu.vmcs, cpu.vctl
+    if n in (0, 4):
+        mask = c[f"CR{n}_GUEST_HOST_MASK"]
+        return (cpu.read_cr(n) & ~mask) | (c[f"CR{n}_READ_SHADOW"] & mask)
+    if n == 3 and ctl.proc(16):
+        _cr_exit(cpu, d, cr_qualification(3, 1, gpr),
+                 "bit 16 of primary processor-based controls: CR3-store exiting", PRIMARY, 16)
+    if n == 8 and ctl.proc(20):
+        _cr_exit(cpu, d, cr_qualification(8, 1, gpr),
+                 "bit 20 of primary processor-based controls: CR8-store exiting", PRIMARY, 20)
+    return cpu.read_cr(n)
 
 
 @sem("movcr")
@@ -125,7 +218,10 @@ def movcr(cpu, d):
             _need_cpl0(cpu)
             if n not in (0, 2, 3, 4, 8):
                 raise CpuFault(UD)
-            cpu.write_cr(n, regs[r] & m)
+            v = regs[r] & m
+            if cpu.vmx.nonroot:
+                v = guest_cr_write(cpu, d, n, v, r)
+            cpu.write_cr(n, v)
             adv()
         return f
     n = src[1]
@@ -136,7 +232,8 @@ def movcr(cpu, d):
         _need_cpl0(cpu)
         if n not in (0, 2, 3, 4, 8):
             raise CpuFault(UD)
-        regs[r] = cpu.read_cr(n) & m
+        v = guest_cr_read(cpu, d, n, r) if cpu.vmx.nonroot else cpu.read_cr(n)
+        regs[r] = v & m
         adv()
     return f
 
@@ -152,6 +249,10 @@ def movdr(cpu, d):
     m = MASK[src[2] if to_dr else dst[2]]
 
     def f():
+        if cpu.vmx.nonroot and cpu.vctl.proc(23):
+            instruction_exit(cpu, d, 29, n | ((0 if to_dr else 1) << 4) | (r << 8), 0,
+                             cause="bit 23 of primary processor-based controls: MOV-DR exiting",
+                             field=PRIMARY, bit=23)
         _need_cpl0(cpu)
         k = n
         if k in (4, 5):
@@ -175,6 +276,14 @@ def movdr(cpu, d):
     return f
 
 
+def _dt_exit(cpu, d, identity: int) -> None:
+    """Descriptor-table exiting for LGDT/LIDT/SGDT/SIDT (exit 46, SDM 28.2.5 Table 28-10)."""
+    from ..vmx.exitinfo import mem_info
+    info = mem_info(d) | ((1 if d.opsize != 2 else 0) << 11) | (identity << 28)
+    instruction_exit(cpu, d, 46, None, info, cause="bit 2 of secondary processor-based "
+                     "controls: descriptor-table exiting", field=SECONDARY, bit=2)
+
+
 @sem("lgdt", "lidt")
 def lgdt(cpu, d):
     ea, s = ea_fn(cpu, d), seg_of(d)
@@ -185,6 +294,8 @@ def lgdt(cpu, d):
 
     def f():
         _need_cpl0(cpu)
+        if cpu.vmx.nonroot and cpu.vctl.proc2(2):
+            _dt_exit(cpu, d, 3 if idt else 2)
         a = ea()
         limit = cpu.rd(s, a, 2)
         base = cpu.rd(s, (a + 2) & MASK[d.adsize], bsize)
@@ -205,6 +316,8 @@ def sgdt(cpu, d):
     bsize = 8 if d.bits == 64 else 4
 
     def f():
+        if cpu.vmx.nonroot and cpu.vctl.proc2(2):
+            _dt_exit(cpu, d, 1 if idt else 0)
         base, limit = cpu.idtr if idt else cpu.gdtr
         a = ea()
         cpu.wr(s, a, 2, limit)
@@ -219,6 +332,14 @@ def clts(cpu, d):
 
     def f():
         _need_cpl0(cpu)
+        if cpu.vmx.nonroot:
+            mask, shadow = cpu.vmcs["CR0_GUEST_HOST_MASK"], cpu.vmcs["CR0_READ_SHADOW"]
+            if mask & shadow & 8:
+                _cr_exit(cpu, d, cr_qualification(0, 2), "CLTS with CR0.TS owned by the host "
+                         "and set in the CR0 read shadow", "CR0_GUEST_HOST_MASK", 3)
+            if mask & 8:                       # host owns TS: CLTS leaves CR0.TS alone
+                adv()
+                return
         cpu.cr0 &= ~8
         adv()
     return f
@@ -229,11 +350,21 @@ def lmsw(cpu, d):
     get = reader(cpu, d, d.operands[0])
     adv = next_ip(cpu, d)
 
+    mem = d.mod != 3
+
     def f():
         _need_cpl0(cpu)
-        v = get() & 0xF
-        # LMSW can set PE but never clear it (SDM Vol. 2, LMSW).
-        cpu.write_cr0((cpu.cr0 & ~0xE) | v | (cpu.cr0 & 1))
+        src = get() & 0xFFFF
+        v = src & 0xF
+        new = (cpu.cr0 & ~0xE) | v | (cpu.cr0 & 1)   # LMSW can set PE, never clear it
+        if cpu.vmx.nonroot:
+            mask, shadow = cpu.vmcs["CR0_GUEST_HOST_MASK"] & 0xF, cpu.vmcs["CR0_READ_SHADOW"]
+            if (mask & 1 and v & 1 and not shadow & 1) or (v ^ shadow) & mask & 0xE:
+                _cr_exit(cpu, d, cr_qualification(0, 3, 0, mem, src),
+                         "LMSW changes CR0 bits owned by the host (CR0 guest/host mask)",
+                         "CR0_GUEST_HOST_MASK")
+            new = (cpu.cr0 & mask) | (new & ~mask)
+        cpu.write_cr0(new)
         adv()
     return f
 
@@ -258,7 +389,11 @@ def invlpg(cpu, d):
 
     def f():
         _need_cpl0(cpu)
-        cpu.invlpg((cpu.segs[s].base + ea()) & cpu.lin_mask)
+        lin = (cpu.segs[s].base + ea()) & cpu.lin_mask
+        if cpu.vmx.nonroot and cpu.vctl.proc(9):
+            instruction_exit(cpu, d, 14, lin, 0, cause="bit 9 of primary processor-based "
+                             "controls: INVLPG exiting", field=PRIMARY, bit=9)
+        cpu.invlpg(lin)
         adv()
     return f
 
@@ -266,8 +401,15 @@ def invlpg(cpu, d):
 @sem("invd", "wbinvd")
 def wbinvd(cpu, d):
     adv = next_ip(cpu, d)
+    invd = d.mnem == "invd"
 
     def f():
         _need_cpl0(cpu)
+        if cpu.vmx.nonroot:
+            if invd:
+                instruction_exit(cpu, d, 13, 0, 0)
+            if cpu.vctl.proc2(6):
+                instruction_exit(cpu, d, 54, 0, 0, cause="bit 6 of secondary processor-based "
+                                 "controls: WBINVD exiting", field=SECONDARY, bit=6)
         adv()
     return f
