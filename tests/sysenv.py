@@ -102,6 +102,7 @@ class Env:
                  "edx": 0x30, "ebx": 0x34, "esp": 0x38, "ebp": 0x3C, "esi": 0x40, "edi": 0x44,
                  "es": 0x48, "cs": 0x4C, "ss": 0x50, "ds": 0x54, "fs": 0x58, "gs": 0x5C,
                  "ldt": 0x60, "iomap": 0x66}
+        limit = fields.pop("limit", 0x67)
         for i in range(0x68):
             self.bus.write(addr + i, 1, 0)
         fields.setdefault("eflags", 2)
@@ -110,8 +111,16 @@ class Env:
             size = 2 if k in ("link", "ss0", "ss1", "ss2", "es", "cs", "ss", "ds", "fs", "gs",
                               "ldt", "iomap") else 4
             self.bus.write(addr + names[k], size, v)
-        return self.desc(index, seg_desc(addr, fields.pop("limit", 0x67), 9, s=False,
-                                         db=False, g=False))
+        return self.desc(index, seg_desc(addr, limit, 9, s=False, db=False, g=False))
+
+    def tss16(self, addr: int, index: int, **fields) -> int:
+        """A 16-bit TSS (fields: sp0, ss0, ip, flags, ax.., es, cs, ss, ds, ldt, link)."""
+        names = ["link", "sp0", "ss0", "sp1", "ss1", "sp2", "ss2", "ip", "flags", "ax", "cx",
+                 "dx", "bx", "sp", "bp", "si", "di", "es", "cs", "ss", "ds", "ldt"]
+        fields.setdefault("flags", 2)
+        for i, n in enumerate(names):
+            self.bus.write(addr + 2 * i, 2, fields.get(n, 0))
+        return self.desc(index, seg_desc(addr, 0x2B, 1, s=False, db=False, g=False))
 
     def tss64(self, addr: int, index: int, rsp=(0, 0, 0), ist=()) -> int:
         for i in range(0x68):
