@@ -13,6 +13,7 @@ from .mmu import MmuMixin
 from .state import CS, DS, SS, BlockEnd, CpuFault, Seg
 from .system_state import SystemStateMixin
 from .vmx.entry import VmEntryMixin
+from .vmx.ept import EptMixin
 from .vmx.exit import VmExitMixin
 from .vmx.exitinfo import VmExit
 from .vmx.nonroot import VmxNonRootMixin
@@ -39,7 +40,7 @@ RESCHED = "resched"                     # internal: limits changed (VM entry), l
 
 
 class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin, VmxRootMixin, VmEntryMixin,
-             VmExitMixin, VmxNonRootMixin):
+             VmExitMixin, VmxNonRootMixin, EptMixin):
     arch = "x86"
 
     def __init__(self, bus):

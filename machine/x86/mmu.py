@@ -24,7 +24,25 @@ class PageFault(CpuFault):
         self.lin = lin
 
 
+class GuestPhysical:
+    """Guest-physical memory seen through EPT, for the guest's page walks (SDM 29.3.3)."""
+
+    __slots__ = ("cpu", "lin")
+
+    def __init__(self, cpu, lin):
+        self.cpu, self.lin = cpu, lin
+
+    def read(self, gpa: int, size: int) -> int:
+        return self.cpu.bus.read(self.cpu.ept_translate(gpa, READ, self.lin, final=False), size)
+
+    def write(self, gpa: int, size: int, v: int) -> None:
+        self.cpu.bus.write(self.cpu.ept_translate(gpa, WRITE, self.lin, final=False), size, v)
+
+
 class MmuMixin:
+    ept_on = False                       # EPT translation in force (VMX non-root, "enable EPT")
+    ept_perms = 7
+
     # -- TLB ------------------------------------------------------------------------
     def flush_tlb(self, keep_global: bool = False) -> None:
         if keep_global and getattr(self, "tlb_global", None):
@@ -146,10 +164,12 @@ class MmuMixin:
             raise CpuFault(GP, 0)
         if not self.cr0 & CR0_PG:
             paddr = lin & 0xFFFFFFFF if not self.efer & EFER_LMA else lin
-            if not implicit or user == (self.cpl == 3):
-                self._fill(lin >> 12, paddr & ~0xFFF, 7, user)
-            return paddr
-        paddr, perm = self.walk(lin, access, user, implicit)
+            perm = 7
+        else:
+            paddr, perm = self.walk(lin, access, user, implicit)
+        if self.ept_on:                   # guest-physical -> host-physical (SDM 29.3)
+            paddr = self.ept_translate(paddr, access, lin)
+            perm &= self.ept_perms
         if not implicit or user == (self.cpl == 3):
             self._fill(lin >> 12, paddr & ~0xFFF, perm, user)
         return paddr
@@ -173,7 +193,7 @@ class MmuMixin:
     def walk(self, lin: int, access: int, user: bool, implicit: bool = False,
              set_ad: bool = True):
         """Page walk (SDM 4.3-4.5). Returns (physical address, fast-path permissions)."""
-        bus = self.bus
+        bus = self.bus if not self.ept_on else GuestPhysical(self, lin)
         wp = self.cr0 & CR0_WP
         nxe = self.efer & EFER_NXE
         entries = []                       # (address of entry, value) walked
@@ -309,7 +329,8 @@ class MmuMixin:
     def load_pdptes(self) -> None:
         """PAE paging: CR3 names four PDPTEs loaded into registers (SDM 4.4.1)."""
         base = self.cr3 & 0xFFFFFFE0
-        ptes = [self.bus.read(base + 8 * i, 8) for i in range(4)]
+        bus = self.bus if not self.ept_on else GuestPhysical(self, None)
+        ptes = [bus.read(base + 8 * i, 8) for i in range(4)]
         for e in ptes:
             if e & P and e & (0x1E6 | (~((1 << MAXPHYADDR) - 1) & ((1 << 64) - 1))):
                 raise CpuFault(GP, 0)

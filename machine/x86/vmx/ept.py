@@ -68,6 +68,9 @@ class EptMixin:
         if not perms & need:
             self._ept_violation(gpa, access, lin, perms, final,
                                 f"the EPT entries allow {_perm_text(perms)}")
+        # What a later access may do through the TLB without walking again.
+        self.ept_perms = (perms & 1) | (perms & 2 if (access == WRITE or not ad) else 0) | (
+            perms & 4)
         if ad:
             for ea, e in walked:
                 if not e >> 8 & 1:

@@ -45,6 +45,7 @@ class VmExitMixin:
             if not self._msr_area_store(c):
                 return self.vmx_abort(1)
         v.nonroot = False
+        self.ept_on = False
         v.exit_count += 1
         self.timer_deadline = None
         self.mtf_pending = False

@@ -20,6 +20,7 @@ class VmxNonRootMixin:
         self.vctl = ctl
         self.vmcs = c
         self.exc_bitmap = c["EXCEPTION_BITMAP"]
+        self.ept_on = ctl.proc2(1)
         self.timer_deadline = None
         if ctl.pin(6):
             self.timer_deadline = self.time() + (c["VMX_PREEMPTION_TIMER_VALUE"] << 0)
