@@ -80,7 +80,7 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin, VmxRootMixin, VmEntryMix
         self.irq_line = False
         self.nmi_pending = False
         self.nmi_blocked = False
-        self.shadow = False                # STI / MOV SS interrupt shadow for one instruction
+        self.shadow = 0                    # interrupt shadow: 1 after STI, 2 after MOV/POP SS
         self.stop_request = False
         self.smc = False
         self.bp_skip = None
@@ -269,6 +269,7 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin, VmxRootMixin, VmEntryMix
                 self.vm_exit(ev)
                 return None
             if self.vctl.proc(27) and not self.halted:
+                self.shadow = 0           # any STI/MOV-SS blocking covers just this instruction
                 self._exec_one()          # monitor trap flag: exit after each instruction
                 if self.vmx.nonroot:
                     self.mtf_pending = True
@@ -276,7 +277,7 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin, VmxRootMixin, VmEntryMix
                 return None
         if self.shadow:
             # Execute exactly one instruction with interrupts inhibited (SDM 6.8.3).
-            self.shadow = False
+            self.shadow = 0
             self.pending = True
             lin = (self.segs[CS].base + self.rip) & self.lin_mask
             if self.breakpoints and lin in self.breakpoints and self.bp_skip != lin:

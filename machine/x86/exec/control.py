@@ -218,7 +218,7 @@ def cli_sti(cpu, d):
         if sti:
             if not cpu.rflags & F.IF:
                 cpu.rflags |= F.IF
-                cpu.shadow = True     # STI shadow: one more instruction before interrupts
+                cpu.shadow = 1        # STI blocking: one more instruction first
             cpu.pending = True
         else:
             cpu.rflags &= ~F.IF

@@ -157,7 +157,7 @@ def pop(cpu, d):
                 raise
             adv()
             if s == SS:
-                cpu.shadow = cpu.pending = True
+                cpu.shadow, cpu.pending = 2, True      # MOV-SS blocking
         return f
     regs = cpu.regs
     if o[0] == "r":
@@ -470,7 +470,7 @@ def movsr(cpu, d):
             cpu.load_seg(s, get() & 0xFFFF)
             adv()
             if s == SS:
-                cpu.shadow = cpu.pending = True
+                cpu.shadow, cpu.pending = 2, True      # MOV-SS blocking
                 raise BlockEnd
         return f
     s = src[1]
