@@ -59,7 +59,7 @@ def test_int_gate_from_ring3_switches_stack_and_iret_returns():
     assert e.run() == "halt" and e.vector() == 0x81
     rd = e.bus.read
     assert rd(0x8040, 2) == 0 and rd(0x8048, 2) == 0x3B
-    eip, cs, fl, esp, ss = (rd(0x8000 + 4 * i, 4) for i in range(5))
+    _eip, cs, fl, esp, ss = (rd(0x8000 + 4 * i, 4) for i in range(5))
     assert (cs, esp, ss) == (0x33, R3_STACK, 0x3B) and fl & 2
     assert rd(0x8020, 2) == 0x10 and rd(0x8044, 4) == R3_STACK
     # The #GP-free path left CPL 3 on the return and then the DPL-3 gate took us to ring 0.

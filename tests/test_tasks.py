@@ -11,7 +11,7 @@ pytestmark = pytest.mark.skipif(not HAVE_AS, reason="GNU as not installed")
 GP, NP, TS = 13, 11, 10
 TSS_A, TSS_B, TSS_C = 0x9000, 0x9100, 0x9200
 SEL_A, SEL_B, SEL_C, SEL_GATE = 0x50, 0x58, 0x60, 0x68
-FLAT = dict(cs=0x08, ss=0x10, ds=0x10, es=0x10, fs=0x10, gs=0x10)
+FLAT = {"cs": 0x08, "ss": 0x10, "ds": 0x10, "es": 0x10, "fs": 0x10, "gs": 0x10}
 
 
 def env(**b_fields):
