@@ -24,14 +24,15 @@ class DeliveryMixin:
         self._deliver_nested(vector, error, soft=False, exc=True)
 
     def interrupt(self, vector: int, external: bool = False, soft: bool = False,
-                  next_rip: int | None = None) -> None:
-        """Deliver an interrupt: external (PIC/NMI), INT1, or software (INT n/INT3/INTO; RIP
-        already advanced). Interrupts are benign events for the double-fault rules."""
+                  next_rip: int | None = None, insn_rip: int | None = None) -> None:
+        """Deliver an interrupt: external (PIC/NMI), or INT n/INT3/INTO/INT1 with RIP already
+        advanced; insn_rip is then the instruction's own address, where a fault raised while
+        delivering it is reported. Interrupts are benign events for the double-fault rules."""
         if self.vmx.nonroot:
             return self.vmx_deliver(vector, None, soft=soft, exc=False, external=external)
-        self._deliver_nested(vector, None, soft=soft, exc=False)
+        self._deliver_nested(vector, None, soft=soft, exc=False, insn_rip=insn_rip)
 
-    def _deliver_nested(self, vector, error, soft, exc):
+    def _deliver_nested(self, vector, error, soft, exc, insn_rip=None):
         """Deliver an event; a fault raised while delivering it is delivered in its place, as
         #DF when the pair is contributory/contributory or #PF/(#PF or contributory), and as
         shutdown when delivering #DF faults (SDM 6.15, Table 6-5). Faults during delivery
@@ -42,6 +43,8 @@ class DeliveryMixin:
                 return
             except CpuFault as e:
                 second = e.vector
+                if insn_rip is not None:
+                    self.rip, insn_rip = insn_rip, None
                 if exc and vector == DF:
                     if self.vmx.nonroot:
                         self.vmx_triple_fault()

@@ -181,13 +181,14 @@ def int_n(cpu, d):
             return
         if m == "int" and cpu.rflags & F.VM and (cpu.rflags >> 12) & 3 != 3:
             raise CpuFault(GP, 0)
+        rip0 = cpu.rip
         adv()
         # INT3/INTO/INT n are traps: delivered with RIP after the instruction. INT1 (ICEBP)
         # is delivered like a hardware event (no DPL check).
         if cpu.vmx.nonroot:
             cpu.vmx_deliver(vec, None, soft=(m != "int1"), exc=False, kind=kind, length=n)
             return
-        cpu.interrupt(vec, soft=(m != "int1"))
+        cpu.interrupt(vec, soft=(m != "int1"), insn_rip=rip0)
     return f
 
 
