@@ -19,7 +19,7 @@ from pathlib import Path
 if __package__ in (None, ""):                 # run as a script: make `guests` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from guests import GUESTS, ROOT, Guest  # noqa: E402
+from guests import GUESTS, ROOT, Guest
 
 TOOLS = ("as", "ld", "objcopy")
 
@@ -29,7 +29,7 @@ def have_tools() -> bool:
 
 
 def _run(cmd: list[str], cwd: Path) -> None:
-    r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
     if r.returncode:
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{r.stderr.strip()}")
 

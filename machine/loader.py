@@ -88,7 +88,7 @@ def _load_elf(cpu, bus, data: bytes, name: str) -> Image:
         elfclass = elf.elfclass
     except (ELFError, ValueError, KeyError, OSError, AssertionError) as e:
         raise LoadError(f"{name}: not a valid ELF file ({e})") from None
-    except Exception as e:        # pyelftools raises struct/construct errors on truncation
+    except Exception as e:  # noqa: BLE001 - pyelftools raises many kinds on corrupt input
         raise LoadError(f"{name}: truncated or corrupt ELF file ({type(e).__name__})") from None
     want = {32: "EM_386", 64: "EM_X86_64"}[elfclass]
     if machine != want:
@@ -100,6 +100,8 @@ def _load_elf(cpu, bus, data: bytes, name: str) -> Image:
     for paddr, filesz, memsz, body in segs:
         if len(body) < filesz:
             raise LoadError(f"{name}: segment at {paddr:#x} is truncated")
+        if filesz > memsz:
+            raise LoadError(f"{name}: segment at {paddr:#x} has more file bytes than memory")
     if all(p >= ROM_WINDOW for p, *_ in segs):
         return _load_elf_rom(cpu, bus, segs, symbols, name)
     top = 0

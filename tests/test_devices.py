@@ -1,6 +1,8 @@
 """Platform devices on their own: 16550 UART, 8259 pair, 8254 PIT, debug console, exit port."""
 from __future__ import annotations
 
+from itertools import pairwise
+
 from machine.devices.debugcon import DebugCon
 from machine.devices.pic8259 import DualPic
 from machine.devices.pit8254 import INSNS_PER_TICK, Pit8254
@@ -58,7 +60,7 @@ def test_uart_thre_interrupt_needs_out2_and_clears_on_iir_read():
 
 
 def test_uart_receive_queue_and_interrupt_priority():
-    u, out, irq = make_uart()
+    u, _, _ = make_uart()
     u.io_write(MCR, 1, 0x08)
     u.io_write(IER, 1, 0x03)                         # RX data and THRE
     u.feed(b"ab")
@@ -81,7 +83,7 @@ def test_uart_fifo_trigger_and_timeout():
 
 
 def test_uart_loopback_and_modem_status():
-    u, out, irq = make_uart()
+    u, out, _ = make_uart()
     assert u.io_read(MSR, 1) == 0xB0                 # DCD, DSR, CTS
     u.io_write(MCR, 1, 0x10 | 0x01)                  # loopback, DTR
     msr = u.io_read(MSR, 1)
@@ -137,7 +139,7 @@ def test_pic_init_vector_base_and_intr():
 
 
 def test_pic_mask_blocks_and_unmask_delivers():
-    pic, lines = make_pic()
+    pic, _ = make_pic()
     pic.io_write(0x21, 1, 0x01)
     pic.pulse(0)
     assert not pic.out
@@ -244,7 +246,7 @@ def program(pit, ch, mode, count, rw=3):
 
 
 def rises(edges):
-    return sum(1 for a, b in zip(edges, edges[1:]) if not a and b)
+    return sum(1 for a, b in pairwise(edges) if not a and b)
 
 
 def test_pit_mode2_irq0_period_in_instructions():
@@ -263,7 +265,7 @@ def test_pit_mode2_irq0_period_in_instructions():
         pit.tick(clk.t)
         assert rises(edges) == n + 1
         times.append(t)
-    assert [b - a for a, b in zip(times, times[1:])] == [100 * r, 100 * r]
+    assert [b - a for a, b in pairwise(times)] == [100 * r, 100 * r]
 
 
 def test_pit_mode0_one_shot_and_counter_read():
@@ -294,7 +296,7 @@ def test_pit_latch_holds_value_and_readback_status():
 
 
 def test_pit_mode3_output_halves():
-    pit, clk, _ = make_pit()
+    pit, _, _ = make_pit()
     program(pit, 1, 3, 5)
     ch = pit.ch[1]
     k0 = ch.k0
@@ -337,7 +339,7 @@ def test_debugcon_and_exit_port():
 
 
 def test_device_state_roundtrip():
-    pit, clk, _ = make_pit()
+    pit, _, _ = make_pit()
     program(pit, 0, 2, 77)
     st = pit.state()
     program(pit, 0, 0, 5)

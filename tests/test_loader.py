@@ -137,3 +137,21 @@ def test_truncated_elf_segment(tmp_path):
     p.write_bytes(data)
     with pytest.raises(LoadError):
         Machine(ram_mib=1).load(str(p))
+
+
+def test_corrupted_images_load_or_raise_load_error():
+    import random
+    data = find("prot32").elf.read_bytes()
+    m = Machine(ram_mib=4)
+    rng = random.Random(2)
+    for i in range(400):
+        d = bytearray(data)
+        if i < 100:
+            d = d[:rng.randrange(4, len(d))]
+        else:
+            for _ in range(rng.randrange(1, 6)):
+                d[rng.randrange(0, 200 if rng.random() < 0.7 else len(d))] = rng.randrange(256)
+        try:
+            load_bytes(m.cpu, m.bus, bytes(d), name="x")
+        except LoadError as e:
+            assert "\n" not in str(e)
