@@ -128,6 +128,20 @@ def test_page_fault_while_pushing_the_page_fault_frame_is_a_double_fault():
     assert f[1] == 0x1000 + 10 + 10 and f[4] == 0x100001000    # the MOV's RIP, the bad RSP
 
 
+def test_contributory_then_page_fault_is_serial():
+    e = Env("long64")
+    e.load_tr(e.tss64(0x9000, 10, ist=(0x4800, 0x4000)))
+    e.gate(PF, 0x3000 + 4 * PF, ist=2)
+    e.code("""
+        mov rsp, 0x100001000
+        mov ax, 0x3F8
+        mov ds, ax                      # #GP, whose frame cannot be pushed: #PF, not #DF
+    """)
+    assert e.run() == "halt"
+    assert e.fault() == (PF, 2) and e.cpu.cr2 == 0x100001000 - 8
+    assert e.frame(2)[1] == 0x1000 + 10 + 4                   # the MOV DS
+
+
 def test_fault_while_delivering_double_fault_shuts_down():
     e = long64_stack_fault_env(df_present=False)
     assert e.run() == "shutdown"

@@ -3,7 +3,7 @@ bits, 4 MiB/2 MiB/1 GiB pages, SMEP/SMAP, and the TLB: INVLPG, CR3 loads, global
 import pytest
 
 from machine.x86.state import Seg
-from tests.sysenv import Env
+from tests.sysenv import Env, gate64
 from tests.x86util import HAVE_AS
 
 pytestmark = pytest.mark.skipif(not HAVE_AS, reason="GNU as not installed")
@@ -283,3 +283,59 @@ def test_cr4_pge_toggle_flushes_global_pages():
     """)
     assert e.run() == "halt"
     assert e.cpu.regs[0] == 0xB0
+
+
+def test_long_mode_activation_and_its_guards():
+    from machine.x86.boot import identity_map_64
+    e = Env("prot32")
+    identity_map_64(e.bus, 0x100000, gib=1)
+    e.code("""
+        mov eax, 0x100000
+        mov cr3, eax
+        mov ecx, 0xC0000080
+        rdmsr
+        or eax, 0x100                   # EFER.LME
+        wrmsr
+        mov eax, cr0
+        or eax, 0x80000000
+        mov ebx, eax
+        mov cr0, eax                    # CR4.PAE=0: #GP, nothing changes
+    """)
+    assert e.run() == "halt" and e.fault() == (GP, 0)
+    assert not e.cpu.efer & 0x400 and not e.cpu.cr0 & (1 << 31)
+    e = Env("prot32")
+    identity_map_64(e.bus, 0x100000, gib=1)
+    lo, hi = gate64(0x3000 + 4 * GP, 0x18, 0xE)          # the IDT as IA-32e will read it
+    e.bus.write(0x11000 + 16 * GP, 8, lo)
+    e.bus.write(0x11000 + 16 * GP + 8, 8, hi)
+    e.code("""
+        mov esp, 0x7000
+        mov eax, cr4
+        or eax, 0x20
+        mov cr4, eax
+        mov eax, 0x100000
+        mov cr3, eax
+        mov ecx, 0xC0000080
+        rdmsr
+        or eax, 0x100
+        wrmsr
+        mov eax, cr0
+        or eax, 0x80000000
+        mov cr0, eax                    # IA-32e mode active, in compatibility mode
+        mov esi, 0
+        mov ecx, 0xC0000080
+        rdmsr
+        mov esi, eax
+        jmp 0x18:long
+    long:
+        .code64
+        mov rdi, 0x123456789
+        mov rax, cr4
+        and eax, ~0x20
+        mov cr4, rax                    # clearing PAE with LMA=1: #GP
+    """)
+    assert e.run() == "halt"
+    assert e.fault() == (GP, 0)
+    cpu = e.cpu
+    assert cpu.regs[6] & 0x500 == 0x500 and cpu.regs[7] == 0x123456789
+    assert cpu.cr4 & 0x20 and cpu.mode_name == "64-bit"

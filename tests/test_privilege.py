@@ -85,6 +85,8 @@ def test_call_gate_copies_parameters_and_retf_releases_both_stacks():
         rep movsd
         mov [0x8020], esp
         mov eax, cs
+        mov dx, 0x10
+        mov fs, dx                     # DPL 0: the RETF to ring 3 nulls it
         retf 8
     """)
     assert e.run() == "halt" and e.vector() == 0x81
@@ -93,6 +95,7 @@ def test_call_gate_copies_parameters_and_retf_releases_both_stacks():
     assert frame[1:] == [0x33, 0xBBBB, 0xAAAA, R3_STACK - 8, 0x3B]
     assert rd(0x8020, 4) == R0_STACK - 24 and e.cpu.regs[0] == 0x08
     assert rd(0x8100, 4) == R3_STACK and e.cpu.regs[3] == 0x33
+    assert e.cpu.segs[4].sel == 0 and e.cpu.segs[3].sel == 0x3B
 
 
 def test_16bit_call_gate_pushes_words():
