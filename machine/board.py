@@ -149,13 +149,18 @@ class Machine:
                 if cpu.icount >= end:
                     return self._stop(at_limit)
             elif r == "halt":
-                if not cpu.rflags & F.IF:
+                deadline = cpu.halt_deadline()        # VMX-preemption timer, in non-root
+                if not cpu.interrupts_wake() and deadline is None:
                     return self._stop(StopKind.HALTED, "interrupts disabled")
                 now = cpu.time()
                 self._tick(now)
-                if cpu.irq_line:
+                if cpu.irq_line and cpu.interrupts_wake():
                     continue
                 nxt = self.next_event(now)
+                if deadline is not None and (nxt is None or deadline < nxt):
+                    cpu.idle += max(0, deadline - now)
+                    cpu.pending = True
+                    continue
                 if nxt is None:
                     return self._stop(StopKind.HALTED,
                                       "waiting for an interrupt, but no timer is running")

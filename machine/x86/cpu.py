@@ -243,6 +243,15 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin, VmxRootMixin, VmEntryMix
             return blk.offs.index(delta)
         return 0 if faulted else blk.n
 
+    def interrupts_wake(self) -> bool:
+        """Can an external interrupt end a HLT now? (RFLAGS.IF, or external-interrupt exiting
+        in VMX non-root operation, where IF does not block interrupts: SDM 26.3.)"""
+        return bool(self.rflags & F.IF) or (self.vmx.nonroot and self.vctl.pin(0))
+
+    def halt_deadline(self):
+        """When a halted CPU wakes without an interrupt: the VMX-preemption timer."""
+        return self.timer_deadline if self.vmx.nonroot else None
+
     def notify(self, kind: str, payload) -> None:
         """Tell the observer (the debugger) about a VMX event; it may ask to stop."""
         if self.observer is not None and self.observer(kind, payload):
