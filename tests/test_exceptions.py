@@ -221,3 +221,42 @@ def test_long64_non_canonical_rsp0_and_handler():
     e.gate(UD, 0x0000800000000000)                      # a non-canonical handler address
     e.code("ud2")
     assert e.run() == "halt" and e.fault() == (GP, 1)
+
+
+@pytest.mark.parametrize("ss0,limit,external,err", [
+    (0x00, 0x67, False, 0),             # null SS in the TSS
+    (0x13, 0x67, False, 0x10),          # RPL != new CPL
+    (0x08, 0x67, False, 0x08),          # a code segment
+    (0x10, 0x07, False, 0x50),          # TSS too short to hold SS0:ESP0: #TS(TSS)
+    (0x13, 0x67, True, 0x11),           # an external interrupt sets EXT
+])
+def test_ring0_stack_from_tss_faults_are_ts(ss0, limit, external, err):
+    e = Env("prot32")
+    e.load_tr(e.tss32(0x9000, 10, esp0=0x6000, ss0=ss0, limit=limit))
+    e.gate(0x80, 0x1500, dpl=3)
+    if limit < 0x67:
+        # The TSS cannot be used at all: take #TS on a conforming segment, at CPL 3.
+        e.desc(12, seg_desc(0, 0xFFFFFFFF, 0xF))
+        e.gate(TS, 0x1400, sel=0x60)
+    else:
+        e.tss32(0x9100, 11, cs=0x08, ss=0x10, ds=0x10, es=0x10, fs=0x10, gs=0x10,
+                eip=0x1400, esp=0x6800)
+        e.gate(TS, 0, sel=0x58, typ=5)
+    e.code("""
+        push 0x3B
+        push 0x5000
+        push 0x202
+        push 0x33
+        push offset 1f
+        iretd
+    1:  int 0x80
+        jmp 1b
+    .org 0x400
+        mov ecx, [esp]
+    2:  jmp 2b
+    """)
+    if external:
+        e.cpu.irq_line = True
+        e.cpu.intack = lambda: 0x80
+    assert e.run(500) == "limit"
+    assert e.cpu.regs[1] == err and e.cpu.rip == 0x1403
