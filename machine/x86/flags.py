@@ -2,7 +2,8 @@
 
 ALU instructions do not compute flags; they leave `cpu.lazy = (kind, bits, a, b, result, extra)`
 and the six arithmetic flags are materialised only when something reads them. `extra` is the
-carry-in for ADC/SBB and the preserved CF for INC/DEC.
+carry-in for ADC/SBB, the preserved CF for INC/DEC, and for RES (SF/ZF/PF from the result)
+the other flag bits (CF/AF/OF) the instruction computed itself.
 """
 CF, PF, AF, ZF, SF, TF, IF, DF, OF = 0x1, 0x4, 0x10, 0x40, 0x80, 0x100, 0x200, 0x400, 0x800
 IOPL, NT, RF, VM, AC, VIF, VIP, ID = 0x3000, 0x4000, 0x10000, 0x20000, 0x40000, 0x80000, 0x100000, 0x200000
@@ -11,7 +12,7 @@ ARITH = CF | PF | AF | ZF | SF | OF
 PARITY = bytes(0 if bin(i).count("1") & 1 else PF for i in range(256))
 
 # lazy kinds
-ADD, ADC, SUB, SBB, LOGIC, INC, DEC, NEG = range(8)
+ADD, ADC, SUB, SBB, LOGIC, INC, DEC, NEG, RES = range(9)
 
 
 def _arith(kind, bits, a, b, r, extra):
@@ -22,6 +23,8 @@ def _arith(kind, bits, a, b, r, extra):
     f |= ((r >> sign) & 1) << 7
     if kind == LOGIC:
         return f
+    if kind == RES:
+        return f | extra
     if kind == ADD or kind == ADC or kind == INC:
         if kind == INC:
             f |= extra
