@@ -1,4 +1,5 @@
-"""Far JMP/CALL/RETF/IRET without privilege changes, in real, protected and IA-32e mode."""
+"""Far JMP/CALL/RETF/IRET without privilege changes, in real, protected and IA-32e mode, and
+IRET into and out of virtual-8086 mode."""
 import pytest
 
 from tests.sysenv import Env, seg_desc
@@ -242,3 +243,94 @@ def test_iretd_in_compat_mode_returns_to_64bit():
     """)
     assert e.run() == "halt"
     assert e.cpu.code_bits == 64 and e.cpu.regs[4] == 0x7000 - 8
+
+TSS = 0x9000
+
+
+def prot32_env():
+    e = Env("prot32")
+    e.tss32(TSS, 10, esp0=0x6000, ss0=0x10)
+    return e
+
+
+# -- virtual-8086 mode --------------------------------------------------------------------
+V86_ENTER = """
+        mov esp, 0x7000
+        mov ax, 0x50
+        ltr ax
+        push 0x40                      # GS
+        push 0x30                      # FS
+        push 0x20                      # DS
+        push 0x10                      # ES
+        push 0x0                       # SS
+        push 0x5000                    # ESP
+        push {eflags}
+        push 0x200                     # CS: linear 0x2000
+        push 0x0                       # IP
+        iretd
+"""
+
+
+def v86_env(v86_src: str, eflags: int):
+    e = prot32_env()
+    e.code(V86_ENTER.format(eflags=hex(eflags)))
+    e.code(v86_src, at=0x2000, bits=16)
+    return e
+
+
+def test_v86_round_trip_through_a_ring0_interrupt_gate():
+    e = v86_env("""
+        mov ax, cs
+        mov bx, 0x1234
+        int 0x40
+        mov cx, ds
+        hlt                            # CPL 3 in v86: #GP(0)
+    """, 0x23002)                       # VM, IOPL 3
+    e.gate(0x40, 0x1400, dpl=3)
+    e.code("""
+        mov dx, ds
+        mov bp, es
+        mov ax, 0x10
+        mov ds, ax
+        mov es, ax
+        mov [0x8030], dx
+        mov [0x8032], bp
+        mov esi, esp
+        mov edi, 0x8000
+        mov ecx, 9
+        rep movsd
+        iretd
+    """, at=0x1400)
+    assert e.run() == "halt"
+    assert e.fault() == (GP, 0)
+    rd = e.bus.read
+    frame = [rd(0x8000 + 4 * i, 4) for i in range(9)]
+    assert frame[0] == 7 and frame[1] == 0x200 and frame[2] & 0x20000
+    assert frame[3:] == [0x5000, 0, 0x10, 0x20, 0x30, 0x40]
+    assert rd(0x8030, 2) == 0 and rd(0x8032, 2) == 0           # data segments nulled
+    cpu = e.cpu
+    assert cpu.regs[0] & 0xFFFF == 0x10 and cpu.regs[1] & 0xFFFF == 0x20
+    gp = e.frame(10)
+    assert gp[2:4] == [0x200, gp[3]] and gp[3] & 0x20000 and gp[5:] == [0, 0x10, 0x20, 0x30, 0x40]
+    assert gp[1] == 9                                           # the HLT's offset
+
+
+@pytest.mark.parametrize("insn", ["cli", "sti", "pushf", "popf", "int 0x40", "iret"])
+def test_iopl_sensitive_instructions_fault_in_v86(insn):
+    e = v86_env(f"mov ax, 1\n{insn}\n", 0x20002)            # VM, IOPL 0
+    assert e.run() == "halt"
+    assert e.fault() == (GP, 0)
+    assert e.frame(3)[1] == 3 and e.frame(3)[2] == 0x200
+
+
+def test_v86_iret_with_iopl3_stays_in_v86():
+    e = v86_env("""
+        pushf
+        push cs
+        push offset 1f - 0x2000
+        iret
+    1:  mov dx, 0x4242
+        hlt
+    """, 0x23002)
+    assert e.run() == "halt" and e.fault() == (GP, 0)
+    assert e.cpu.regs[2] & 0xFFFF == 0x4242
