@@ -1,5 +1,5 @@
 """Privilege transitions: interrupt and call gates with stack switches, IRET/RETF to outer
-levels, SYSCALL/SYSRET, SYSENTER/SYSEXIT, IST stacks, segment-load faults, virtual-8086 mode,
+levels, SYSCALL/SYSRET, SYSENTER/SYSEXIT, IST stacks, segment-load faults,
 and the system-descriptor instructions."""
 import pytest
 
