@@ -536,8 +536,10 @@ def iret(cpu, d):
     ipm = MASK[8] if d.bits == 64 else MASK[4 if d.bits == 32 else 2]
 
     def f():
-        # IRET ends NMI blocking even when it faults (SDM 6.7.1; Vol. 3C 28.2.3).
-        cpu.nmi_blocked = False
+        # IRET ends NMI blocking even when it faults (SDM 6.7.1; Vol. 3C 28.2.3) -- in VMX
+        # non-root operation with NMI exiting and no virtual NMIs it leaves it alone (26.3).
+        if not (cpu.vmx.nonroot and cpu.vctl.pin(3) and not cpu.vctl.pin(5)):
+            cpu.nmi_blocked = False
         if cpu.nmi_pending:
             cpu.pending = True
         if not cpu.cr0 & 1:

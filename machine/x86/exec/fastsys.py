@@ -167,6 +167,9 @@ def xsetbv(cpu, d):
 
     def f():
         _osxsave(cpu)
+        if cpu.vmx.nonroot:                  # XSETBV exits unconditionally (SDM 26.1.2)
+            from ..vmx.exitinfo import instruction_exit
+            instruction_exit(cpu, d, 55, 0, 0)
         if cpu.cpl or cpu.rflags & F.VM or regs[1] & 0xFFFFFFFF != 0:
             raise CpuFault(GP, 0)
         v = ((regs[2] & 0xFFFFFFFF) << 32) | (regs[0] & 0xFFFFFFFF)
@@ -184,7 +187,13 @@ def rdpmc(cpu, d):
 
     def f():
         allowed = cpu.cr4 & 0x100 or cpu.cpl == 0 or not cpu.cr0 & 1
-        if not allowed or regs[1] & 0xFFFFFFFF >= PMC_COUNTERS:
+        if not allowed:
+            raise CpuFault(GP, 0)
+        if cpu.vmx.nonroot and cpu.vctl.proc(11):
+            from ..vmx.exitinfo import instruction_exit
+            instruction_exit(cpu, d, 15, 0, 0, cause="bit 11 of primary processor-based "
+                             "controls: RDPMC exiting", field="CPU_BASED_VM_EXEC_CONTROL", bit=11)
+        if regs[1] & 0xFFFFFFFF >= PMC_COUNTERS:
             raise CpuFault(GP, 0)
         regs[0] = regs[2] = 0
         adv()

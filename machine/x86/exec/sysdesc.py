@@ -45,6 +45,15 @@ def _system_seg(cpu, sel: int, want) -> tuple[Seg, int, int]:
     return seg, addr, hi
 
 
+def _dt_exit(cpu, d, identity: int) -> None:
+    """Descriptor-table exiting for SLDT/STR/LLDT/LTR (exit 47, SDM 28.2.5 Table 28-11)."""
+    if cpu.vmx.nonroot and cpu.vctl.proc2(2):
+        from ..vmx.exitinfo import instruction_exit, mem_info
+        instruction_exit(cpu, d, 47, None, mem_info(d) | (identity << 28),
+                         cause="bit 2 of secondary processor-based controls: descriptor-table "
+                         "exiting", field="SECONDARY_VM_EXEC_CONTROL", bit=2)
+
+
 @sem("lldt")
 def lldt(cpu, d):
     get = reader(cpu, d, d.operands[0])
@@ -54,6 +63,7 @@ def lldt(cpu, d):
         _pm_only(cpu)
         if cpu.cpl:
             raise CpuFault(GP, 0)
+        _dt_exit(cpu, d, 2)
         sel = get() & 0xFFFF
         if sel & 0xFFFC == 0:
             cpu.ldtr = Seg(sel, 0, 0, AR_UNUSABLE)     # a null LDTR: LDT references #GP
@@ -73,6 +83,7 @@ def ltr(cpu, d):
         _pm_only(cpu)
         if cpu.cpl:
             raise CpuFault(GP, 0)
+        _dt_exit(cpu, d, 3)
         sel = get() & 0xFFFF
         if sel & 0xFFFC == 0:
             raise CpuFault(GP, 0)
@@ -93,6 +104,7 @@ def sldt(cpu, d):
 
     def f():
         _pm_only(cpu)
+        _dt_exit(cpu, d, 1 if tr else 0)
         put((cpu.tr if tr else cpu.ldtr).sel)          # zero-extended into a register
         adv()
     return f

@@ -39,6 +39,14 @@ def _probe_write(cpu, base: int, end: int) -> None:
 
 def task_switch(cpu, sel: int, reason: str, error_code=None, next_eip=None, ext: int = 0):
     sel &= 0xFFFF
+    if cpu.vmx.nonroot:
+        # Task switches always exit in VMX non-root operation, before any check of the new
+        # TSS (SDM 26.4.2); the qualification names the selector and the source (28.2.1).
+        from ..vmx.exitinfo import VmExit
+        source = {"call": 0, "iret": 1, "jmp": 2, "int": 3}[reason]
+        length = (next_eip - cpu.rip) & 0xFFFF if next_eip is not None else 0
+        raise VmExit(9, sel | (source << 30), length if length <= 15 else 0,
+                     cause="task switches always exit in VMX non-root operation")
     err = (sel & 0xFFFC) | ext
     bad = TS if reason == "iret" else GP
     if sel & 4:
