@@ -80,7 +80,13 @@ def decode(buf, pos: int, bits: int) -> Insn:
         return _decode(buf, pos, bits)
     except IndexError:
         if len(buf) - pos >= 15:
-            raise
+            # 15 bytes did not finish it: too long (#GP), however it would have gone on.
+            d = Insn()
+            d.bits, d.rep, d.lock, d.seg, d.rex, d.prefix66 = bits, None, False, None, 0, False
+            d.mod = d.reg = d.rm = d.scale = d.disp = d.imm = d.imm2 = d.opcode = 0
+            d.base = d.index = -1
+            d.riprel = False
+            return _too_long(d, pos, pos + 15)
         raise NeedMore() from None
 
 
@@ -111,17 +117,20 @@ def _decode(buf, pos: int, bits: int) -> Insn:
         elif b == 0xF2 or b == 0xF3:
             d.rep = b
             mandatory = b
+        elif bits == 64 and 0x40 <= b <= 0x4F:
+            # A REX counts only right before the opcode: a later legacy prefix drops it
+            # (SDM Vol. 2, 2.2.1).
+            d.rex = b
+            pos += 1
+            if pos - start >= 15:
+                return _too_long(d, start, pos)
+            continue
         else:
             break
         d.rex = 0
         pos += 1
         if pos - start >= 15:
             return _too_long(d, start, pos)
-    if bits == 64 and 0x40 <= b <= 0x4F:
-        while 0x40 <= buf[pos] <= 0x4F:      # only the last REX counts
-            d.rex = buf[pos]
-            pos += 1
-        b = buf[pos]
     pos += 1
     rexw = d.rex & 8
     if bits == 64:
@@ -184,6 +193,8 @@ def _decode(buf, pos: int, bits: int) -> Insn:
         if op is None and plain is not None:
             op = _slot(plain, mod, reg, rm)
         d.reg = reg | ((d.rex & 4) << 1)
+        if isinstance(op, Op) and op.mnem in ("movcr", "movdr"):
+            mod = d.mod = 3          # MOV to/from CR/DR ignores ModRM.mod (SDM Vol. 2, MOV)
         if mod == 3:
             d.rm = rm | ((d.rex & 1) << 3)
         elif d.adsize == 2:
