@@ -285,14 +285,18 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin, VmxRootMixin, VmEntryMix
                 self.pending = True
                 return None
         if self.shadow:
-            # Execute exactly one instruction with interrupts inhibited (SDM 6.8.3).
-            self.shadow = 0
+            # Execute exactly one instruction with interrupts inhibited (SDM 6.8.3). The
+            # blocking stays recorded while it runs (a VM exit on it saves it, SDM 28.3.1.5);
+            # an instruction that sets a new shadow keeps that one.
             self.pending = True
             lin = (self.segs[CS].base + self.rip) & self.lin_mask
             if self.breakpoints and lin in self.breakpoints and self.bp_skip != lin:
                 return BREAK
             self.bp_skip = None
+            before = self.shadow
             self._exec_one()
+            if self.shadow == before:
+                self.shadow = 0
             return None
         if self.nmi_pending and not self.nmi_blocked:
             self.nmi_pending = False
