@@ -106,7 +106,7 @@ def test_rep_ins_fault_loses_no_port_data():
 
 def test_rep_movsb_forward_overlap_repeats_pattern():
     # dst = src + 1: byte-at-a-time semantics smear the first byte (the fast path must too).
-    cpu, bus, stop = run_code("long64", """
+    _cpu, bus, stop = run_code("long64", """
         mov rdi, 0x8000
         mov rcx, 0x2000
         mov al, 0x5A
@@ -179,7 +179,7 @@ def test_addr16_in_32bit_code_wraps():
 
 
 def test_repe_cmpsb_and_repne_scasb_stop_where_they_should():
-    cpu, bus, stop = run_code("prot32", """
+    cpu, _bus, stop = run_code("prot32", """
         mov edi, 0x8000
         mov dword ptr [edi], 0x64636261      # "abcd"
         mov dword ptr [edi+0x100], 0x64586261  # "abXd"
@@ -203,7 +203,7 @@ def test_repe_cmpsb_and_repne_scasb_stop_where_they_should():
 
 
 def test_rep_with_zero_count_touches_nothing():
-    cpu, bus, stop = run_code("long64", """
+    cpu, _bus, stop = run_code("long64", """
         xor ecx, ecx
         mov rsi, 0xDEAD00000000   # unmapped: would fault if used
         mov rdi, rsi

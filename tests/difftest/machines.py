@@ -9,8 +9,16 @@ from __future__ import annotations
 
 import struct
 
-from unicorn import UC_ARCH_X86, UC_ERR_INSN_INVALID, UC_HOOK_INTR, UC_MODE_16, UC_MODE_32
-from unicorn import UC_MODE_64, Uc, UcError
+from unicorn import (
+    UC_ARCH_X86,
+    UC_ERR_INSN_INVALID,
+    UC_HOOK_INTR,
+    UC_MODE_16,
+    UC_MODE_32,
+    UC_MODE_64,
+    Uc,
+    UcError,
+)
 from unicorn import x86_const as U
 
 from machine.x86 import boot

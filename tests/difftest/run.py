@@ -180,8 +180,8 @@ class Lockstep:
     def _fail(self, what, addr, extra=b""):
         seed, index = self.where
         lines = [f"{self.bits}-bit differential mismatch: {what}",
-                 f"  rerun: python -m tests.difftest --bits {self.bits} --seed {seed} "
-                 f"--index {index}",
+                 (f"  rerun: python -m tests.difftest --bits {self.bits} --seed {seed} "
+                  f"--index {index}"),
                  "  start: " + " ".join(f"{REGN[i]}={v:#x}" for i, v in
                                         enumerate(self.start.regs)) +
                  f" rflags={self.start.flags:#x}"]

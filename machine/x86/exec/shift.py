@@ -137,6 +137,18 @@ def shift(cpu, d):
             regs[r] = op(regs[r] & mask, const, cpu)
             cpu.rip = (cpu.rip + n) & ipm
         return f
+    if dst[0] == "r" and size >= 4:
+        r = dst[1]
+        mask = MASK[size]
+
+        def f():                                  # `shl reg, cl` and friends
+            c = regs[1] & cmask
+            if c:
+                regs[r] = op(regs[r] & mask, c, cpu)
+            else:
+                regs[r] &= mask
+            cpu.rip = (cpu.rip + n) & ipm
+        return f
     load, store = rmw(cpu, d, dst)
     if const is not None:
         if const == 0:
