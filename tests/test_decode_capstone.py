@@ -15,7 +15,7 @@ from capstone import CS_ARCH_X86, CS_MODE_16, CS_MODE_32, CS_MODE_64, Cs
 from machine.x86 import decode as D
 from machine.x86.decode import decode
 
-SAMPLES = 20000         # per mode in the default run
+SAMPLES = 50000         # per mode in the default run
 MODES = {16: CS_MODE_16, 32: CS_MODE_32, 64: CS_MODE_64}
 
 # Our internal mnemonics -> capstone's names, where they differ.
