@@ -34,13 +34,25 @@ def _run(cmd: list[str], cwd: Path) -> None:
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{r.stderr.strip()}")
 
 
+def vmx_scenarios() -> list[Guest]:
+    """The VMX conformance suite: each x86/vmxtests/NAME.S (they include lib.inc) is the guest
+    `vmxtests/NAME`, built to x86/vmxtests/NAME.elf. `python3 -m guests.build vmxtests` builds
+    them all."""
+    out = []
+    for src in sorted((ROOT / "x86" / "vmxtests").glob("*.S")):
+        first = src.read_text().split("\n", 1)[0]
+        out.append(Guest(f"vmxtests/{src.stem}", 64, "../elf64.ld",
+                         first.split(":", 1)[-1].strip()))
+    return out
+
+
 def build(guest: Guest, out_dir: Path) -> list[Path]:
     """Assemble and link one guest into out_dir; return the files written."""
     src_dir = guest.source.parent
-    out_dir.mkdir(parents=True, exist_ok=True)
-    elf = out_dir / guest.elf.name
+    elf = out_dir / guest.elf.relative_to(ROOT / "x86")     # vmxtests/NAME.elf for a scenario
+    elf.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        obj = Path(tmp) / f"{guest.name}.o"
+        obj = Path(tmp) / f"{guest.source.stem}.o"
         _run(["as", "--64" if guest.bits == 64 else "--32", "-o", str(obj),
               guest.source.name], src_dir)
         _run(["ld", "-m", "elf_x86_64" if guest.bits == 64 else "elf_i386", "-nostdlib",
@@ -60,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     if not have_tools():
         print("guests.build: needs GNU as, ld and objcopy", file=sys.stderr)
         return 2
-    todo = [g for g in GUESTS if not a.names or g.name in a.names]
+    todo = [g for g in GUESTS + vmx_scenarios() if not a.names or g.name in a.names
+            or (g.name.startswith("vmxtests/") and "vmxtests" in a.names)]
     for g in todo:
         for p in build(g, a.out):
             print(p)

@@ -69,5 +69,4 @@ def capability_msrs(cr4_supported: int) -> dict[int, int]:
         0x48E: _ctl(PROC_DEFAULT1, PROC_SUPPORTED, PROC_TRUE_CLEARABLE, true=True),
         0x48F: _ctl(EXIT_DEFAULT1, EXIT_SUPPORTED, EXIT_TRUE_CLEARABLE, true=True),
         0x490: _ctl(ENTRY_DEFAULT1, ENTRY_SUPPORTED, ENTRY_TRUE_CLEARABLE, true=True),
-        0x491: 0,                                   # no VM functions
-    }
+    } | ({0x491: 0} if PROC2_SUPPORTED >> 13 & 1 else {})  # VMFUNC only with VM functions (A.11)
