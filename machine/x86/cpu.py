@@ -274,7 +274,8 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin, VmxRootMixin, VmEntryMix
         if self.vmx.nonroot:
             ev = self.vmx_pending_event()
             if ev is not None:
-                self.halted = False
+                # An exit taken in the HLT state saves activity state HLT (SDM 28.3.4); the
+                # host-state load then leaves the processor active.
                 self.vm_exit(ev)
                 return None
             if self.vctl.proc(27) and not self.halted:

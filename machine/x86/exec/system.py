@@ -377,7 +377,12 @@ def smsw(cpu, d):
     adv = next_ip(cpu, d)
 
     def f():
-        put(cpu.cr0 & m)
+        v = cpu.cr0
+        if cpu.vmx.nonroot:
+            # Bits the host owns read from the CR0 read shadow, as for MOV from CR0 (SDM 26.3).
+            mask = cpu.vmcs["CR0_GUEST_HOST_MASK"]
+            v = (v & ~mask) | (cpu.vmcs["CR0_READ_SHADOW"] & mask)
+        put(v & m)
         adv()
     return f
 
