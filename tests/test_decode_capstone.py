@@ -104,10 +104,10 @@ AGREE_TO_DIFFER = {
     (16, "ud", "swapgs"): "o64", (32, "ud", "swapgs"): "o64",
     # F3 0F 09 is WBNOINVD where supported and WBINVD elsewhere (SDM Vol. 2, WBNOINVD).
     **{(b, "wbinvd", "wbnoinvd"): "no WBNOINVD" for b in (16, 32, 64)},
-    # F2/66 0F 78/79 are AMD's SSE4A EXTRQ/INSERTQ; this Intel model reads VMREAD/VMWRITE
-    # (whether the prefix should make them #UD is the VMX code's business).
-    **{(b, m, x): "SSE4A" for b in (16, 32, 64) for m in ("vmread", "vmwrite")
-       for x in ("extrq", "insertq")},
+    # VMREAD/VMWRITE are "NP 0F 78/79": with a 66/F2/F3 prefix they are #UD on Intel (SDM
+    # Vol. 2); capstone decodes them anyway (or as AMD's SSE4A EXTRQ/INSERTQ).
+    **{(b, "ud", x): "NP" for b in (16, 32, 64)
+       for x in ("vmread", "vmwrite", "extrq", "insertq")},
     # F3 REX.W 90: both are NOPs; we read the F3 90 of PAUSE, capstone XCHG RAX,RAX.
     (64, "pause", "xchg"): "both NOP",
 }

@@ -123,6 +123,8 @@ PREFIXED.update({
     (0xF3, 0xBD): "lzcnt Gv,Ev",
     (0x66, 0xC7): [None, None, None, None, None, None, {"m": "vmclear Mq T", "r": None}, None],
     (0xF3, 0xC7): [None, None, None, None, None, None, {"m": "vmxon Mq T", "r": None}, None],
+    # VMREAD/VMWRITE take no mandatory prefix ("NP 0F 78/79"); with one they are #UD on Intel.
+    **{(p, op): "ud Ev T" for p in (0x66, 0xF2, 0xF3) for op in (0x78, 0x79)},
 })
 # 0F 38 map: only the VMX/VT-x invalidation instructions for now.
 THREE_38: dict = {(0x66, 0x80): "invept Gy,Mo f64 T", (0x66, 0x81): "invvpid Gy,Mo f64 T"}

@@ -485,3 +485,47 @@ def movsr(cpu, d):
         put(cpu.segs[s].sel)
         adv()
     return f
+
+
+@sem("les", "lds", "lss", "lfs", "lgs")
+def load_far_pointer(cpu, d):
+    """LDS/LES/LFS/LGS/LSS: a far pointer m16:16/32/64 from memory (SDM Vol. 2, LDS...)."""
+    dst = d.operands[0]
+    size = dst[2]
+    s = {"les": 0, "lss": 2, "lds": 3, "lfs": 4, "lgs": 5}[d.mnem]
+    ea, sg = ea_fn(cpu, d), seg_of(d)
+    put = writer(cpu, d, dst)
+    adv = next_ip(cpu, d)
+    am = MASK[d.adsize]
+
+    def f():
+        a = ea()
+        off = cpu.rd(sg, a, size)
+        sel = cpu.rd(sg, (a + size) & am, 2)
+        cpu.load_seg(s, sel)                 # may fault; the register is written after it
+        put(off)
+        adv()
+    return f
+
+
+@sem("bound")
+def bound(cpu, d):
+    """BOUND: #BR when the signed index lies outside [lower, upper] (SDM Vol. 2, BOUND)."""
+    dst = d.operands[0]
+    size = dst[2]
+    ea, sg = ea_fn(cpu, d), seg_of(d)
+    get = reader(cpu, d, dst)
+    adv = next_ip(cpu, d)
+    am = MASK[d.adsize]
+    sb = SIGN[size]
+
+    def f():
+        a = ea()
+        lo = cpu.rd(sg, a, size)
+        hi = cpu.rd(sg, (a + size) & am, size)
+        idx = get()
+        signed = [(v ^ sb) - sb for v in (idx, lo, hi)]
+        if not signed[1] <= signed[0] <= signed[2]:
+            raise CpuFault(5)
+        adv()
+    return f

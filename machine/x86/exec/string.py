@@ -20,7 +20,7 @@ from ..mmu import WRITE
 from ..state import DS, ES, BlockEnd
 from . import sem
 from .operands import MASK
-from .system import io_allowed
+from .system import io_allowed, io_exit
 
 DF = F.DF
 CHUNK = 1 << 14
@@ -81,12 +81,18 @@ def _step(cpu, d, kind, size, sseg):
 
         def step(si, di):
             _probe_write(cpu, ES, di, size)
-            wr(ES, di, size, io.io_read(regs[2] & 0xFFFF, size) & mask)
+            v = io.io_read(regs[2] & 0xFFFF, size) & mask
+            wr(ES, di, size, v)
+            if cpu.observer is not None:
+                cpu.notify("io", (regs[2] & 0xFFFF, size, True, v))
     else:  # outs
         io = cpu.io
 
         def step(si, di):
-            io.io_write(regs[2] & 0xFFFF, size, rd(sseg, si, size))
+            v = rd(sseg, si, size)
+            io.io_write(regs[2] & 0xFFFF, size, v)
+            if cpu.observer is not None:
+                cpu.notify("io", (regs[2] & 0xFFFF, size, False, v))
     return step
 
 
@@ -156,12 +162,21 @@ def string(cpu, d):
     ipm = MASK[8] if d.bits == 64 else (0xFFFFFFFF if d.bits == 32 else 0xFFFF)
     io = kind in ("ins", "outs")
 
+    def _io_exit(si, di):
+        """VMX non-root: INS/OUTS exit before any access (SDM 26.1.3); the guest-linear
+        address is that of the memory operand (28.2.1)."""
+        lin = (cpu.segs[ES].base + di) if kind == "ins" else (cpu.segs[sseg].base + si)
+        io_exit(cpu, d, regs[2] & 0xFFFF, size, kind == "ins", string=True,
+                rep=d.rep is not None, linear=lin & cpu.lin_mask)
+
     if d.rep is None:
         def f():
             si = regs[6] & am
             di = regs[7] & am
             if io:
                 io_allowed(cpu, regs[2] & 0xFFFF, size)
+                if cpu.vmx.nonroot:
+                    _io_exit(si, di)
             step(si, di)
             delta = -size if cpu.rflags & DF else size
             if use_si:
@@ -184,6 +199,8 @@ def string(cpu, d):
             return
         if io:
             io_allowed(cpu, regs[2] & 0xFFFF, size)
+            if cpu.vmx.nonroot:
+                _io_exit(regs[6] & am, regs[7] & am)
         delta = -size if cpu.rflags & DF else size
         quick = fast if delta > 0 else None
         si = regs[6] & am
