@@ -1,6 +1,6 @@
 # feature_control: IA32_FEATURE_CONTROL gates VMXON: #GP(0) while it is 0, unlocked, or
-# enables VMX only inside SMX; lock + enable-outside-SMX (5) lets VMXON succeed; once locked,
-# WRMSR to it is #GP(0) and the value stays (SDM Vol. 3C 24.7, Vol. 4 MSR 3AH).
+# enables VMX only inside SMX (before the operand is read); lock + enable-outside-SMX (5) lets
+# VMXON succeed; once locked, WRMSR to it is #GP(0) and the value stays (SDM Vol. 3C 24.7).
 .include "lib.inc"
 SCENARIO feature_control
 
@@ -32,6 +32,9 @@ test_main:
 
     TRY vmxon [rip + vmxon_ptr]
     CHECK_FAULT_EC "VMXON with IA32_FEATURE_CONTROL = 0", VEC_GP, 0
+    mov rax, NOT_PRESENT_ADDR
+    TRY vmxon [rax]
+    CHECK_FAULT_EC "VMXON with IA32_FEATURE_CONTROL = 0: #GP before the operand is read", VEC_GP, 0
     TRY vmptrst [rip + vmx_operand]
     CHECK_FAULT "after the failed VMXON, not in VMX operation: VMPTRST", VEC_UD
 

@@ -46,9 +46,13 @@ def vmxon(cpu, d):
             raise CpuFault(UD)
         if cpu.vmx.nonroot:
             instruction_exit(cpu, d, 27)
-        if cpu.vmx.on and cpu.cpl:
-            raise CpuFault(GP, 0)
-        addr = read() if not cpu.vmx.on else 0
+        if cpu.vmx.on:
+            if cpu.cpl:
+                raise CpuFault(GP, 0)
+            addr = 0
+        else:
+            cpu.vmxon_check()          # #GP(0) comes before the operand is read
+            addr = read()
         cpu.vmxon(addr)
         adv()
     return f

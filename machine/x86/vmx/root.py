@@ -78,10 +78,7 @@ class VmxRootMixin:
         if v.on:                           # in root operation (non-root exits earlier)
             self.vm_fail(15)
             return
-        fc = self.msr.get(0x3A, 0)
-        if (self.cpl or not self.vmx_fixed_ok(self.cr0, self.cr4)
-                or not fc & FEATURE_CONTROL_LOCK or not fc & FEATURE_CONTROL_VMX_OUTSIDE_SMX):
-            raise CpuFault(GP, 0)
+        self.vmxon_check()
         if _bad_addr(addr):
             self.vm_fail_invalid()
             return
@@ -93,6 +90,15 @@ class VmxRootMixin:
         v.vmxon_ptr = addr
         v.current = None
         self.vm_succeed()
+
+    def vmxon_check(self) -> None:
+        """VMXON outside VMX operation: #GP(0) for CPL > 0, CR0/CR4 outside the fixed-bit MSRs,
+        or IA32_FEATURE_CONTROL without lock and enable-outside-SMX; checked before the memory
+        operand is read (SDM Vol. 2, VMXON operation)."""
+        fc = self.msr.get(0x3A, 0)
+        if (self.cpl or not self.vmx_fixed_ok(self.cr0, self.cr4)
+                or not fc & FEATURE_CONTROL_LOCK or not fc & FEATURE_CONTROL_VMX_OUTSIDE_SMX):
+            raise CpuFault(GP, 0)
 
     def vmxoff(self) -> None:
         v = self.vmx
