@@ -55,6 +55,8 @@ def vmxon(cpu, d):
             addr = read()
         cpu.vmxon(addr)
         adv()
+        if cpu.observer is not None:
+            cpu.notify("vmx", ("vmxon", addr, None))
     return f
 
 
@@ -66,6 +68,8 @@ def vmxoff(cpu, d):
         _checks(cpu, d, "vmxoff")
         cpu.vmxoff()
         adv()
+        if cpu.observer is not None:
+            cpu.notify("vmx", ("vmxoff", None, None))
     return f
 
 
@@ -83,6 +87,8 @@ def vmclear_vmptrld(cpu, d):
         else:
             cpu.vmptrld(addr)
         adv()
+        if cpu.observer is not None:
+            cpu.notify("vmx", (m, addr, None))
     return f
 
 
@@ -97,6 +103,8 @@ def vmptrst(cpu, d):
         cpu.wr(s, a, 8, cpu.vmx.current.addr if cpu.vmx.current else (1 << 64) - 1)
         cpu.vmptrst()
         adv()
+        if cpu.observer is not None:
+            cpu.notify("vmx", ("vmptrst", None, None))
     return f
 
 
@@ -120,6 +128,8 @@ def vmread(cpu, d):
                 put(c.read(fld.encoding, high) & MASK[size])
         cpu.vmread(enc)
         adv()
+        if cpu.observer is not None:
+            cpu.notify("vmx", ("vmread", enc, None))
     return f
 
 
@@ -134,8 +144,11 @@ def vmwrite(cpu, d):
     def f():
         _checks(cpu, d, "vmwrite")
         value = val_of()
-        cpu.vmwrite(enc_of(), value)
+        enc = enc_of()
+        cpu.vmwrite(enc, value)
         adv()
+        if cpu.observer is not None:
+            cpu.notify("vmx", ("vmwrite", enc, value))
     return f
 
 
@@ -154,6 +167,8 @@ def vmcall(cpu, d):
             raise CpuFault(GP, 0)
         cpu.vmcall_root()
         adv()
+        if cpu.observer is not None:
+            cpu.notify("vmx", ("vmcall", None, None))
     return f
 
 
@@ -165,6 +180,8 @@ def vmlaunch(cpu, d):
     def f():
         _checks(cpu, d, d.mnem)
         cpu.vm_entry(resume, n)
+        if cpu.observer is not None:
+            cpu.notify("vmx", (d.mnem, None, None))
     return f
 
 
@@ -187,4 +204,6 @@ def invept(cpu, d):
         else:
             cpu.invvpid(kind, desc)
         adv()
+        if cpu.observer is not None:
+            cpu.notify("vmx", (m, kind, None))
     return f

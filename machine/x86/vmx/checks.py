@@ -7,8 +7,8 @@ with the rule's qualification). The debugger shows which rule failed and why.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ..mmu import MAXPHYADDR
 from . import msrs
@@ -206,22 +206,32 @@ def _injection(x):
 
 
 # == host-state area (27.2.2 - 27.2.4) ========================================================
+def cr0_fixed_problem(x, field: str, exempt: int = 0):
+    """CR0 against IA32_VMX_CR0_FIXED0/1 (SDM A.7), `exempt` bits excused from FIXED0."""
+    v = x.c[field]
+    f0 = msrs.CR0_FIXED0 & ~exempt
+    if v & f0 != f0 or v >> 32:
+        return f"{field} = {v:#x} (FIXED0 {f0:#x})"
+    return None
+
+
+def cr4_fixed_problem(x, field: str):
+    """CR4 against IA32_VMX_CR4_FIXED0/1 (SDM A.8)."""
+    v = x.c[field]
+    f1 = x.cpu.vmx_msr(0x489)
+    if v & msrs.CR4_FIXED0 != msrs.CR4_FIXED0 or v & ~f1:
+        return f"{field} = {v:#x} (FIXED0 {msrs.CR4_FIXED0:#x}, FIXED1 {f1:#x})"
+    return None
+
+
 @rule(HOST, "host CR0 respects IA32_VMX_CR0_FIXED0/1", "27.2.2")
 def _host_cr0(x):
-    v = x.c["HOST_CR0"]
-    f0 = msrs.CR0_FIXED0
-    if v & f0 != f0 or v >> 32:
-        return f"HOST_CR0 = {v:#x} (FIXED0 {f0:#x})"
-    return None
+    return cr0_fixed_problem(x, "HOST_CR0")
 
 
 @rule(HOST, "host CR4 respects IA32_VMX_CR4_FIXED0/1", "27.2.2")
 def _host_cr4(x):
-    v = x.c["HOST_CR4"]
-    f1 = x.cpu.vmx_msr(0x489)
-    if v & msrs.CR4_FIXED0 != msrs.CR4_FIXED0 or v & ~f1:
-        return f"HOST_CR4 = {v:#x} (FIXED0 {msrs.CR4_FIXED0:#x}, FIXED1 {f1:#x})"
-    return None
+    return cr4_fixed_problem(x, "HOST_CR4")
 
 
 @rule(HOST, "host CR3 within MAXPHYADDR", "27.2.2")
@@ -328,4 +338,4 @@ def _host_rip(x):
     return None
 
 
-from . import checks_guest  # noqa: E402,F401  (registers the guest-state rules)
+from . import checks_guest  # noqa: F401  (registers the guest-state rules)

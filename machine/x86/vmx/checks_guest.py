@@ -3,8 +3,16 @@
 A failure is a VM-entry failure exit (reason 33, bit 31 set) with the rule's qualification."""
 from __future__ import annotations
 
-from . import msrs
-from .checks import EFER_RESERVED, GUEST, canonical, pat_ok, phys_ok, rule
+from .checks import (
+    EFER_RESERVED,
+    GUEST,
+    canonical,
+    cr0_fixed_problem,
+    cr4_fixed_problem,
+    pat_ok,
+    phys_ok,
+    rule,
+)
 
 SEGS = ("ES", "CS", "SS", "DS", "FS", "GS")
 AR_RESERVED = 0xFFFE0F00
@@ -30,10 +38,10 @@ def _usable(x, s) -> bool:
 @rule(GUEST, "guest CR0 respects IA32_VMX_CR0_FIXED0/1 (PE/PG exempt for unrestricted guest)",
       "27.3.1.1")
 def _g_cr0(x):
+    problem = cr0_fixed_problem(x, "GUEST_CR0", 0x80000001 if _urg(x) else 0)
+    if problem:
+        return problem
     v = x.c["GUEST_CR0"]
-    f0 = msrs.CR0_FIXED0 & (~0x80000001 if _urg(x) else ~0)
-    if v & f0 != f0 or v >> 32:
-        return f"GUEST_CR0 = {v:#x}"
     if v >> 31 and not v & 1:
         return f"GUEST_CR0 = {v:#x}: PG without PE"
     return None
@@ -41,11 +49,7 @@ def _g_cr0(x):
 
 @rule(GUEST, "guest CR4 respects IA32_VMX_CR4_FIXED0/1", "27.3.1.1")
 def _g_cr4(x):
-    v = x.c["GUEST_CR4"]
-    f1 = x.cpu.vmx_msr(0x489)
-    if v & msrs.CR4_FIXED0 != msrs.CR4_FIXED0 or v & ~f1:
-        return f"GUEST_CR4 = {v:#x}"
-    return None
+    return cr4_fixed_problem(x, "GUEST_CR4")
 
 
 @rule(GUEST, "load debug controls: DEBUGCTL reserved bits and DR7[63:32] are 0", "27.3.1.1")
@@ -254,7 +258,7 @@ def _g_rflags(x):
     if fl & 0xFFFFFFFFFFC08028 or not fl & 2:
         return f"GUEST_RFLAGS = {fl:#x}"
     if fl >> 17 & 1 and (_ia32e(x) or not x.c["GUEST_CR0"] & 1):
-        return f"GUEST_RFLAGS.VM = 1 with IA-32e mode guest or CR0.PE = 0"
+        return "GUEST_RFLAGS.VM = 1 with IA-32e mode guest or CR0.PE = 0"
     info = x.c["VM_ENTRY_INTR_INFO_FIELD"]
     if info >> 31 and (info >> 8) & 7 == 0 and not fl & 0x200:
         return "injecting an external interrupt with RFLAGS.IF = 0"

@@ -5,7 +5,7 @@ from __future__ import annotations
 class Controls:
     """Control bits of one VMCS; secondary controls read as 0 unless activated (SDM 25.6.2)."""
 
-    __slots__ = ("pin_", "proc_", "proc2_", "exit_", "entry_")
+    __slots__ = ("entry_", "exit_", "pin_", "proc2_", "proc_")
 
     def __init__(self, vmcs):
         self.pin_ = vmcs["PIN_BASED_VM_EXEC_CONTROL"]

@@ -28,7 +28,7 @@ class EntryReport:
 
 
 class Ctx:
-    __slots__ = ("c", "ctl", "cpu", "pdptes")
+    __slots__ = ("c", "cpu", "ctl", "pdptes")
 
     def __init__(self, cpu, c):
         self.cpu, self.c, self.ctl, self.pdptes = cpu, c, Controls(c), None

@@ -56,7 +56,7 @@ class Vmcs:
             bus.write(self.addr + off, 8, self.values[enc])
 
     @classmethod
-    def load(cls, bus, addr: int) -> "Vmcs":
+    def load(cls, bus, addr: int) -> Vmcs:
         """VMPTRLD of an inactive VMCS: read the working copy from the region."""
         v = cls(addr)
         v.launched = bus.read(addr + LAUNCH_OFFSET, 4) == 1
