@@ -161,7 +161,7 @@ def vmcall(cpu, d):
             raise CpuFault(UD)
         if cpu.vmx.nonroot:
             instruction_exit(cpu, d, 18)
-        if _mode_ud(cpu) and cpu.rflags & 0x20000:
+        if _mode_ud(cpu):                  # virtual-8086 or compatibility mode, in root
             raise CpuFault(UD)
         if cpu.cpl:
             raise CpuFault(GP, 0)
