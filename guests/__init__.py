@@ -19,6 +19,7 @@ class Guest:
     description: str
     exit_code: int = 0         # what the guest writes to the exit port when all went well
     rom: bool = False          # also emit <name>.bin, the raw 64 KiB ROM image
+    embeds: str | None = None  # another guest whose raw image (and symbols) this one carries
 
     @property
     def source(self) -> Path:
@@ -43,6 +44,12 @@ GUESTS = [
           "32-bit: GDT/IDT/TSS, paging, ring 3 via IRET, INT 0x80 system calls, a page fault"),
     Guest("long64", 64, "elf64.ld",
           "64-bit: IDT, ring 3 via SYSRET, SYSCALL and INT back, PIT timer interrupts"),
+    Guest("guestos", 32, "guestos.ld",
+          "32-bit kernel that minivmm runs (CPUID, paging, MSRs, I/O, timer, MMIO, #PF, ring 3); "
+          "on bare metal it skips the hypervisor's parts"),
+    Guest("minivmm", 64, "minivmm.ld",
+          "VT-x hypervisor: runs guestos under EPT and shows every kind of VM exit it handles",
+          embeds="guestos"),
 ]
 
 

@@ -34,6 +34,19 @@ def _run(cmd: list[str], cwd: Path) -> None:
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{r.stderr.strip()}")
 
 
+def embedded_symbols(elf: Path, prefix: str) -> str:
+    """A linker script defining `prefix + name` for each symbol of an embedded guest's ELF, so
+    the outer image carries the inner one's symbols (ld cannot read an ELF32 file's symbols
+    into an ELF64 link with --just-symbols)."""
+    from elftools.elf.elffile import ELFFile
+    with open(elf, "rb") as fh:
+        tab = ELFFile(fh).get_section_by_name(".symtab")
+        syms = {s.name: s["st_value"] for s in (tab.iter_symbols() if tab else ())
+                if s.name and s["st_info"]["type"] in ("STT_NOTYPE", "STT_FUNC", "STT_OBJECT")
+                and s["st_shndx"] != "SHN_UNDEF"}
+    return "".join(f"{prefix}{n} = {v:#x};\n" for n, v in sorted(syms.items()))
+
+
 def vmx_scenarios() -> list[Guest]:
     """The VMX conformance suite: each x86/vmxtests/NAME.S (they include lib.inc) is the guest
     `vmxtests/NAME`, built to x86/vmxtests/NAME.elf. `python3 -m guests.build vmxtests` builds
@@ -47,16 +60,30 @@ def vmx_scenarios() -> list[Guest]:
 
 
 def build(guest: Guest, out_dir: Path) -> list[Path]:
-    """Assemble and link one guest into out_dir; return the files written."""
+    """Assemble and link one guest into out_dir; return the files written.
+
+    A guest that embeds another (minivmm carries guestos) gets, in its build directory, the
+    inner guest's raw image `<inner>.bin` for `.incbin` and its symbols with the prefix
+    `<inner>_`."""
     src_dir = guest.source.parent
     elf = out_dir / guest.elf.relative_to(ROOT / "x86")     # vmxtests/NAME.elf for a scenario
     elf.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         obj = Path(tmp) / f"{guest.source.stem}.o"
-        _run(["as", "--64" if guest.bits == 64 else "--32", "-o", str(obj),
+        extra_as, extra_ld = [], []
+        if guest.embeds:
+            from guests import find
+            inner = find(guest.embeds)
+            inner_elf = build(inner, Path(tmp))[0]
+            _run(["objcopy", "-O", "binary", str(inner_elf), f"{inner.name}.bin"], Path(tmp))
+            syms = Path(tmp) / f"{inner.name}.syms.ld"
+            syms.write_text(embedded_symbols(inner_elf, f"{inner.name}_"))
+            extra_as, extra_ld = ["-I", tmp], [str(syms)]
+        _run(["as", "--64" if guest.bits == 64 else "--32", *extra_as, "-o", str(obj),
               guest.source.name], src_dir)
         _run(["ld", "-m", "elf_x86_64" if guest.bits == 64 else "elf_i386", "-nostdlib",
-              "--build-id=none", "-T", guest.script, "-o", str(elf), str(obj)], src_dir)
+              "--build-id=none", "-T", guest.script, "-o", str(elf), str(obj), *extra_ld],
+             src_dir)
     out = [elf]
     if guest.rom:
         _run(["objcopy", "-O", "binary", str(elf), str(out_dir / guest.bin.name)], src_dir)
@@ -72,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     if not have_tools():
         print("guests.build: needs GNU as, ld and objcopy", file=sys.stderr)
         return 2
+    from guests.vmxinc import write
+    write()                                   # x86/vmx.inc, from the model's VMX tables
     todo = [g for g in GUESTS + vmx_scenarios() if not a.names or g.name in a.names
             or (g.name.startswith("vmxtests/") and "vmxtests" in a.names)]
     for g in todo:

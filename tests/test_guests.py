@@ -8,6 +8,7 @@ from guests import GUESTS, ROOT, find
 from guests.build import build, have_tools
 from machine.board import Machine
 from machine.events import StopKind
+from tests.test_minivmm import EXPECTED as MINIVMM_STORY
 
 EXPECTED = {
     "hello": """\
@@ -47,6 +48,33 @@ long64: timer tick 3 interrupted CPL 3, handler on the IST 1 stack
 long64: SYSCALL from ring 3: enough ticks, leaving by INT 0x80
 long64: INT 0x80 exit from CPL 3
 """,
+    "guestos": """\
+guestos: started in 32-bit protected mode, paging off
+guestos: CPUID: GenuineIntel, VMX offered, no hypervisor bit: bare metal
+guestos: GDT, TSS and IDT loaded
+guestos: paging on: CR3=0x00403000 CR4=0x00000010 CR0=0xE0010011
+guestos: MSRs: SYSENTER_CS/ESP/EIP written, SYSENTER_EIP reads back 0x004006BA
+guestos: MSR IA32_FEATURE_CONTROL = 0x00000000 (unlocked, VMX not allowed)
+guestos: RDMSR 0x1234 raised #GP(error code 0x00000000), as an unknown MSR must
+guestos: serial port: the scratch register echoes 0xA5, line control 0x03 (8N1): a 16550
+guestos: COM2's scratch register reads back 0xFF: nothing at 0x2F8
+guestos: timer: PIC at 0x20, PIT every 20000 ticks, HLT until 3 ticks
+guestos: timer tick 1 ended the HLT
+guestos: timer tick 2 ended the HLT
+guestos: timer tick 3 ended the HLT
+guestos: interrupts off: the next tick waits in the PIC's IRR, ticks = 3
+guestos: STI let it in, ticks = 4
+guestos: timer stopped (IRQ 0 masked, PIT channel 0 in mode 0)
+guestos: no minivmm, so no device at 0x00500000: skipped
+guestos: writing to 0x00C00010, which no page table maps yet
+guestos: page fault at CR2=0x00C00010 error code 0x00000002: mapping a page there
+guestos: after the page fault the write went through, it reads back 0x00C0FFEE
+guestos: SYSEXIT to ring 3
+guestos: SYSENTER from CPL 3: hello from user mode
+guestos: back in ring 0 through SYSENTER
+guestos: done, no hypervisor to ask, leaving through port 0xF4
+""",
+    "minivmm": MINIVMM_STORY,
 }
 LIMIT = 2_000_000
 

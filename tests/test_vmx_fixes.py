@@ -44,7 +44,7 @@ def test_exit_taken_in_hlt_state_saves_activity_state_hlt():
 def test_resume_in_saved_hlt_state_sleeps_until_the_next_exit():
     # VMRESUME with the saved state goes back to sleep: the second exit is the timer again,
     # not the UD2 after the HLT.
-    cpu, bus, syms = vmx_machine("hlt\nud2", {
+    cpu, bus, _ = vmx_machine("hlt\nud2", {
         "PIN_BASED_VM_EXEC_CONTROL": PIN_DEFAULT | PREEMPTION_TIMER,
         "VMX_PREEMPTION_TIMER_VALUE": 200,
         "EXCEPTION_BITMAP": 1 << 6,
@@ -66,7 +66,7 @@ def test_resume_in_saved_hlt_state_sleeps_until_the_next_exit():
 def test_smsw_reads_host_owned_bits_from_the_cr0_read_shadow():
     # SDM 26.3: SMSW, like MOV from CR0, returns the read shadow's value for bits set in the
     # CR0 guest/host mask. Here the host owns CR0.TS and the shadow says it is set.
-    cpu, bus, syms = vmx_machine("""
+    cpu, bus, _ = vmx_machine("""
         smsw edx
         mov rbx, cr0
         vmcall
