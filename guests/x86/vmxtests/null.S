@@ -1,5 +1,7 @@
 # null: VM entry into a 64-bit guest that returns at once with VMCALL (exit reason 18,
-# instruction length 3, guest RIP on the VMCALL, guest state as the VMCS set it).
+# instruction length 3, guest RIP on the VMCALL, guest state as the VMCS set it); at HOST_RIP
+# the host state is the one a VM exit loads (SDM 28.5): RSP = HOST_RSP, RFLAGS = 2 whatever
+# the guest's, DR7 = 0x400, GDTR/IDTR limits 0xFFFF, TR and the selectors from the VMCS.
 .include "lib.inc"
 SCENARIO null
 
@@ -27,14 +29,60 @@ test_main:
     str ax
     movzx eax, ax
     CHECK "host TR after the exit", rax, SEL_TSS
+
+    # Again, landing at our own HOST_RIP to see the state before any host instruction runs.
+    VMCS_SET HOST_RIP, "offset landing"
+    mov rax, rsp
+    mov [rip + saved_rsp], rax
+    VMCS_SET HOST_RSP, rax
+    call skip_guest_insn                    # the guest goes on to its second part
+    vmresume
+    FAIL "VMRESUME of the launched VMCS failed"
+    ret
+landing:
+    pushfq
+    pop qword ptr [rip + landed_flags]
+    mov [rip + landed_rsp], rsp
+    sgdt [rip + landed_gdtr]
+    sidt [rip + landed_idtr]
+    mov rax, dr7
+    mov [rip + landed_dr7], rax
+    CHECK "at HOST_RIP: RFLAGS = 2 (the guest had CF, DF set)", [rip+landed_flags], 2
+    CHECK "at HOST_RIP: RSP = HOST_RSP", [rip+landed_rsp], [rip+saved_rsp]
+    CHECK "at HOST_RIP: DR7 = 0x400 (the guest wrote 0x401)", [rip+landed_dr7], 0x400
+    movzx eax, word ptr [rip + landed_gdtr]
+    CHECK "at HOST_RIP: GDTR limit 0xFFFF", rax, 0xFFFF
+    movzx eax, word ptr [rip + landed_idtr]
+    CHECK "at HOST_RIP: IDTR limit 0xFFFF", rax, 0xFFFF
+    CHECK "at HOST_RIP: GDTR base = HOST_GDTR_BASE", [rip+landed_gdtr+2], "offset gdt"
+    CHECK "at HOST_RIP: IDTR base = HOST_IDTR_BASE", [rip+landed_idtr+2], "offset idt"
+    mov ax, ss
+    movzx eax, ax
+    CHECK "at HOST_RIP: SS = HOST_SS_SELECTOR", rax, SEL_DATA
+    CHECK_FIELD "second exit: VMCALL", VM_EXIT_REASON, EXIT_REASON_VMCALL
+    CHECK_FIELD "second exit: the guest's RFLAGS saved", GUEST_RFLAGS, FL_CF|FL_DF|2
+    lgdt [rip + gdtr]                       # our own limits again
+    lidt [rip + idtr]
     ret
 
 guest:
     mov qword ptr [rip + guest_ran], 1
 guest_vmcall:
     vmcall
-    FAIL "the guest continued after VMCALL"
-    hlt
+    mov rax, 0x401                          # L0 with DR0 = 0: never hits
+    mov dr7, rax
+    std
+    stc
+    vmcall
+    FAIL "the guest continued after its second VMCALL"
+    vmcall
 
 .section .bss
 guest_ran: .quad 0
+saved_rsp: .quad 0
+landed_flags: .quad 0
+landed_rsp: .quad 0
+landed_dr7: .quad 0
+.balign 8
+landed_gdtr: .space 16
+landed_idtr: .space 16
