@@ -53,7 +53,7 @@ guestos: started in 32-bit protected mode, paging off
 guestos: CPUID: GenuineIntel, VMX offered, no hypervisor bit: bare metal
 guestos: GDT, TSS and IDT loaded
 guestos: paging on: CR3=0x00403000 CR4=0x00000010 CR0=0xE0010011
-guestos: MSRs: SYSENTER_CS/ESP/EIP written, SYSENTER_EIP reads back 0x004006BA
+guestos: MSRs: SYSENTER_CS/ESP/EIP written, SYSENTER_EIP reads back 0x004006BF
 guestos: MSR IA32_FEATURE_CONTROL = 0x00000000 (unlocked, VMX not allowed)
 guestos: RDMSR 0x1234 raised #GP(error code 0x00000000), as an unknown MSR must
 guestos: serial port: the scratch register echoes 0xA5, line control 0x03 (8N1): a 16550

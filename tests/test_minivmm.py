@@ -28,7 +28,7 @@ guestos: CPUID: GenuineIntel, VMX not offered, hypervisor bit set
 guestos: CPUID 0x40000000: hypervisor "MiniVMMvtdbg", leaves up to 0x40000001
 guestos: GDT, TSS and IDT loaded
 guestos: paging on: CR3=0x00403000 CR4=0x00000010 CR0=0x80010011
-guestos: MSRs: SYSENTER_CS/ESP/EIP written, SYSENTER_EIP reads back 0x004006BA
+guestos: MSRs: SYSENTER_CS/ESP/EIP written, SYSENTER_EIP reads back 0x004006BF
 guestos: MSR IA32_FEATURE_CONTROL = 0x00000001 (locked, VMX not allowed)
 minivmm: the guest wrote its OS id to MSR 0x40000000: 0x00000001736F7467
 guestos: MSR 0x40000000 (guest OS id for minivmm) reads back 0x00000001:0x736F7467

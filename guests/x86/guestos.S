@@ -359,7 +359,8 @@ wait_tick:
     mov eax, 10
     mov [ebx + DEV_ADD], eax                        # 89 43 08: write
     mov eax, 20
-    mov [ebx + DEV_ADD], eax
+    mov ecx, DEV_ADD / 4
+    mov [ebx + ecx * 4], eax                        # 89 04 8B: write (with a SIB byte)
     mov dword ptr [ebx + DEV_ADD], 30               # C7 43 08 imm32: write
     mov edx, [ebx + DEV_SUM]                        # 8B 53 0C: read
     mov [device_sum], edx
