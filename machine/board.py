@@ -32,7 +32,8 @@ class Machine:
     # CPU attributes that are not architectural state: links, caches derived from memory,
     # and debugger state (breakpoints belong to the session, not the machine).
     CPU_TRANSIENT = frozenset({"bus", "io", "ram", "_build", "cache", "caches", "page_blocks",
-                               "tlb_r", "tlb_w", "tlb_x", "intack", "breakpoints"})
+                               "tlb_r", "tlb_w", "tlb_x", "intack", "breakpoints",
+                               "mem_watch"})
 
     def __init__(self, ram_mib: int = 64):
         self.bus = Bus(ram_mib << 20)
@@ -44,6 +45,7 @@ class Machine:
         self.exit_code: int | None = None    # the last code written to the exit port
         self._exit_pending = False
         self._interrupt = False
+        self._event = False                  # an observer asked for a stop (stop_soon)
         self.pic = DualPic(on_intr=self._intr)
         self.pit = Pit8254(self.cpu.time, set_irq0=lambda lv: self.pic.set_irq(IRQ_PIT, lv))
         self.pit.on_reschedule = self._reschedule
@@ -109,6 +111,13 @@ class Machine:
         self.cpu.stop_request = True
         self.cpu.pending = True
 
+    def stop_soon(self) -> None:
+        """For observers (the debugger), called while the machine runs: stop after the current
+        instruction; run() then returns StopKind.EVENT unless it ends first for another
+        reason (a request left over from a finished run is dropped)."""
+        self._event = True
+        self.cpu.stop_soon()
+
     def console_output(self) -> bytes:
         """Everything the guest wrote to the UART and the 0xE9 console, in order."""
         return bytes(self.console)
@@ -137,6 +146,7 @@ class Machine:
         cpu = self.cpu
         self._connect()
         end = FOREVER if limit is None else cpu.icount + limit
+        self._event = False
         while True:
             now = cpu.time()
             self._tick(now)
@@ -177,6 +187,9 @@ class Machine:
                 if self._exit_pending:
                     self._exit_pending = False
                     return self._stop(StopKind.EXIT, code=self.exit_code)
+                if self._event:
+                    self._event = False
+                    return self._stop(StopKind.EVENT)
                 if self._interrupt:
                     self._interrupt = False
                     return self._stop(StopKind.INTERRUPTED)
@@ -214,6 +227,6 @@ class Machine:
             d.set_state(snap["devices"][n])
         self.console[:] = snap["console"]
         self.exit_code, self._exit_pending = snap["exit"]
-        self._interrupt = False
+        self._interrupt = self._event = False
         cpu.intack = self.pic.intack
         cpu.pending = True

@@ -13,6 +13,7 @@ class StopKind(Enum):
     EXIT = "guest exit code"
     BREAKPOINT = "breakpoint"
     INTERRUPTED = "interrupted"
+    EVENT = "debug event"            # an observer (the debugger) asked to stop: Machine.stop_soon
 
 
 @dataclass

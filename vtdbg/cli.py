@@ -3,6 +3,11 @@
     vtdbg                        run the bundled demo guest (hello)
     vtdbg run GUEST [options]    boot GUEST headless; its serial/0xE9 output goes to stdout
     vtdbg guests                 list the bundled guests
+    vtdbg repl GUEST [-x FILE] [-ex CMD]...
+                                 the debugger's command line (prompt-toolkit)
+    vtdbg --batch [-x FILE] [-ex CMD]... GUEST
+                                 run debugger commands without a terminal (exit status 1
+                                 when a command failed; errors as FILE:LINE: message)
 
 GUEST is an image file (ELF32/ELF64, or a raw image) or the name of a bundled guest.
 After the run, one line says why it stopped and how many instructions retired. Exit status:
@@ -46,7 +51,59 @@ def _parser() -> argparse.ArgumentParser:
                      help="load a raw image into RAM at ADDR and start it in real mode "
                           "(without it a raw image is a ROM started from the reset vector)")
     sub.add_parser("guests", help="list the bundled guests")
+    repl = sub.add_parser("repl", help="the debugger's command line on a guest")
+    repl.add_argument("guest", help="an image file or the name of a bundled guest")
+    _debug_options(repl)
     return ap
+
+
+class _Ordered(argparse.Action):
+    """-x and -ex run in the order given, so both append to one list."""
+
+    def __call__(self, parser, ns, value, option=None):
+        items = getattr(ns, "items", None) or []
+        items.append(("x" if option == "-x" else "ex", value))
+        ns.items = items
+
+
+def _debug_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-x", action=_Ordered, metavar="FILE", dest="items",
+                   help="run the commands in FILE")
+    p.add_argument("-ex", action=_Ordered, metavar="CMD", dest="items",
+                   help="run one command")
+    p.add_argument("--ram", type=_int, default=64, metavar="MIB",
+                   help="RAM size in MiB (default 64)")
+
+
+def _batch_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="vtdbg --batch", description="Run debugger commands "
+                                 "on a guest without a terminal.")
+    ap.add_argument("--batch", action="store_true", required=True)
+    _debug_options(ap)
+    ap.add_argument("guest", help="an image file or the name of a bundled guest")
+    return ap
+
+
+def cmd_batch(args) -> int:
+    from .batch import run_batch
+    if args.ram < 1 or args.ram > 3072:
+        raise VtdbgError(f"--ram must be between 1 and 3072 MiB, not {args.ram}")
+
+    def out(line: str) -> None:
+        sys.stdout.write(line + "\n")
+
+    def err(line: str) -> None:
+        sys.stdout.flush()
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    return run_batch(args.guest, args.items or [], out, err, args.ram)
+
+
+def cmd_repl(args) -> int:
+    from .repl import run_repl
+    if args.ram < 1 or args.ram > 3072:
+        raise VtdbgError(f"--ram must be between 1 and 3072 MiB, not {args.ram}")
+    return run_repl(args.guest, args.items or [], args.ram)
 
 
 def resolve_guest(name: str) -> str:
@@ -135,8 +192,14 @@ def cmd_run(guest: str, limit: int | None, ram: int, address: int | None, out) -
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    batch = "--batch" in argv
+    args = (_batch_parser() if batch else _parser()).parse_args(argv)
     try:
+        if batch:
+            return cmd_batch(args)
+        if args.cmd == "repl":
+            return cmd_repl(args)
         if args.cmd == "guests":
             return cmd_guests(sys.stdout)
         sys.stdout.flush()

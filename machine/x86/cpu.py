@@ -255,8 +255,19 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin, VmxRootMixin, VmEntryMix
     def notify(self, kind: str, payload) -> None:
         """Tell the observer (the debugger) about a VMX event; it may ask to stop."""
         if self.observer is not None and self.observer(kind, payload):
-            self.stop_request = True
-            self.pending = True
+            self.stop_soon()
+
+    def stop_soon(self) -> None:
+        """Leave the loop after the instruction now executing (a debugger event fired inside
+        it): the blocks of its code page end early this once and are decoded again later."""
+        self.stop_request = self.pending = self.smc = True
+        lin = (self.segs[CS].base + self.rip) & self.lin_mask
+        o = self.tlb_x.get(lin >> 12)
+        if o is not None:
+            for cache, key in self.page_blocks.pop(o >> 12, ()):
+                blk = cache.pop(key, None)
+                if blk is not None:
+                    blk.fns[:] = [_end_block] * blk.n
 
     def step(self) -> str:
         return self.run(self.icount + 1)

@@ -29,8 +29,11 @@ class DeliveryMixin:
         advanced; insn_rip is then the instruction's own address, where a fault raised while
         delivering it is reported. Interrupts are benign events for the double-fault rules."""
         if self.vmx.nonroot:
-            return self.vmx_deliver(vector, None, soft=soft, exc=False, external=external)
-        self._deliver_nested(vector, None, soft=soft, exc=False, insn_rip=insn_rip)
+            self.vmx_deliver(vector, None, soft=soft, exc=False, external=external)
+        else:
+            self._deliver_nested(vector, None, soft=soft, exc=False, insn_rip=insn_rip)
+        if self.observer is not None:
+            self.notify("interrupt", (vector, external, soft))
 
     def _deliver_nested(self, vector, error, soft, exc, insn_rip=None):
         """Deliver an event; a fault raised while delivering it is delivered in its place, as

@@ -42,6 +42,10 @@ class GuestPhysical:
 class MmuMixin:
     ept_on = False                       # EPT translation in force (VMX non-root, "enable EPT")
     ept_perms = 7
+    # The debugger's memory watchpoints: an object with `lin_pages` and `phys_pages` (page
+    # number -> fast-path permission bits to withhold, 1 read 2 write) and read/write
+    # callbacks; accesses to those pages take the slow path below and are reported there.
+    mem_watch = None
 
     # -- TLB ------------------------------------------------------------------------
     def flush_tlb(self, keep_global: bool = False) -> None:
@@ -85,6 +89,13 @@ class MmuMixin:
         for t in self._tlbs:
             t[1].clear()
 
+    def forget_pages(self, lin_pages, phys_pages) -> None:
+        """Drop fast-path entries for these linear / physical page numbers (new watchpoints)."""
+        for t in self._tlbs:
+            for d in t:
+                for vp in [vp for vp, o in d.items() if vp in lin_pages or o >> 12 in phys_pages]:
+                    del d[vp]
+
     def tlb_entries(self):
         """(user, kind, linear page, physical page) for `info tlb`."""
         out = []
@@ -122,6 +133,10 @@ class MmuMixin:
             b = self.read_lin((lin + lo) & self.lin_mask, size - lo, fetch, user)
             return a | (b << (8 * lo))
         paddr = self.translate(lin, FETCH if fetch else READ, user)
+        if self.mem_watch is not None and not fetch:
+            v = self.bus.read(paddr, size)
+            self.mem_watch.read(self, lin, paddr, size, v)
+            return v
         return self.bus.read(paddr, size)
 
     def write_lin(self, lin: int, size: int, v: int, user: bool | None = None) -> None:
@@ -130,10 +145,16 @@ class MmuMixin:
             # Translate both pages before writing either, so a fault leaves memory unchanged.
             p1 = self.translate(lin, WRITE, user)
             p2 = self.translate((lin + lo) & self.lin_mask, WRITE, user)
+            if self.mem_watch is not None:
+                self.mem_watch.write(self, lin, p1, lo, v & ((1 << (8 * lo)) - 1))
+                self.mem_watch.write(self, lin + lo, p2, size - lo, v >> (8 * lo))
             self.bus.write(p1, lo, v & ((1 << (8 * lo)) - 1))
             self.bus.write(p2, size - lo, v >> (8 * lo))
             return
-        self.bus.write(self.translate(lin, WRITE, user), size, v)
+        paddr = self.translate(lin, WRITE, user)
+        if self.mem_watch is not None:
+            self.mem_watch.write(self, lin, paddr, size, v)
+        self.bus.write(paddr, size, v)
 
     def seg_read(self, s: int, lin: int, size: int) -> int:
         """Slow path of a segment-relative read: in 64-bit mode a non-canonical address is
@@ -183,6 +204,9 @@ class MmuMixin:
         if not self.bus.ram_page(ppage):
             return
         r, w, x = self._tlbs[user]
+        mw = self.mem_watch
+        if mw is not None:
+            perm &= ~(mw.lin_pages.get(vp, 0) | mw.phys_pages.get(ppage >> 12, 0))
         if perm & 1:
             r[vp] = ppage
         if perm & 2 and ppage >> 12 not in self.bus.code_pages:

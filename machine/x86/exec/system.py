@@ -72,8 +72,11 @@ def in_(cpu, d):
         io_allowed(cpu, port, size)
         if cpu.vmx.nonroot:
             io_exit(cpu, d, port, size, True, imm=imm)
-        put(cpu.io.io_read(port, size) & MASK[size])
+        v = cpu.io.io_read(port, size) & MASK[size]
+        put(v)
         adv()
+        if cpu.observer is not None:
+            cpu.notify("io", (port, size, True, v))
     return f
 
 
@@ -94,6 +97,8 @@ def out(cpu, d):
         v = get()
         adv()                      # the device may stop the machine; the OUT has completed
         cpu.io.io_write(port, size, v)
+        if cpu.observer is not None:
+            cpu.notify("io", (port, size, False, v))
     return f
 
 
@@ -105,9 +110,12 @@ def cpuid_(cpu, d):
     def f():
         if cpu.vmx.nonroot:
             instruction_exit(cpu, d, 10, 0, 0)
-        a, b, c, dd = cpuid(cpu, regs[0] & 0xFFFFFFFF, regs[1] & 0xFFFFFFFF)
+        leaf, sub = regs[0] & 0xFFFFFFFF, regs[1] & 0xFFFFFFFF
+        a, b, c, dd = cpuid(cpu, leaf, sub)
         regs[0], regs[3], regs[1], regs[2] = a, b, c, dd
         adv()
+        if cpu.observer is not None:
+            cpu.notify("cpuid", (leaf, sub, a, b, c, dd))
     return f
 
 
@@ -127,11 +135,14 @@ def msr(cpu, d):
                                  field="MSR_BITMAP" if "bitmap bit" in why else PRIMARY,
                                  bit=28 if "bitmap bit" not in why else n & 0x1FFF)
         if write:
-            cpu.write_msr(n, ((regs[2] & 0xFFFFFFFF) << 32) | (regs[0] & 0xFFFFFFFF))
+            v = ((regs[2] & 0xFFFFFFFF) << 32) | (regs[0] & 0xFFFFFFFF)
+            cpu.write_msr(n, v)
         else:
             v = cpu.read_msr(n)
             regs[0], regs[2] = v & 0xFFFFFFFF, v >> 32
         adv()
+        if cpu.observer is not None:
+            cpu.notify("msr", (n, write, v))
     return f
 
 
@@ -223,6 +234,8 @@ def movcr(cpu, d):
                 v = guest_cr_write(cpu, d, n, v, r)
             cpu.write_cr(n, v)
             adv()
+            if cpu.observer is not None:
+                cpu.notify("cr", n)
         return f
     n = src[1]
     r = dst[1]
@@ -342,6 +355,8 @@ def clts(cpu, d):
                 return
         cpu.cr0 &= ~8
         adv()
+        if cpu.observer is not None:
+            cpu.notify("cr", 0)
     return f
 
 
@@ -366,6 +381,8 @@ def lmsw(cpu, d):
             new = (cpu.cr0 & mask) | (new & ~mask)
         cpu.write_cr0(new)
         adv()
+        if cpu.observer is not None:
+            cpu.notify("cr", 0)
     return f
 
 

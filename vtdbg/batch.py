@@ -1,0 +1,54 @@
+"""Command files without a terminal: `vtdbg --batch -x FILE [-ex CMD]... GUEST`.
+
+Items run in command-line order. Output (the guest's console included) goes to `out`; an
+error is one line on `err`, as FILE:LINE: message for a command file, and ends that file.
+The exit status is 1 when any command failed, else 0."""
+from __future__ import annotations
+
+from .commands.interp import CommandError, Interp
+from .commands.script import Quit
+from .engine.session import Session
+from .errors import VtdbgError
+
+
+def make_session(guest: str | None, ram_mib: int = 64) -> Session:
+    from machine.board import Machine
+    s = Session(Machine(ram_mib=ram_mib))
+    if guest is not None:
+        from .cli import resolve_guest
+        s.load(resolve_guest(guest))
+    return s
+
+
+def run_items(interp: Interp, items: list[tuple[str, str]]) -> int:
+    status = 0
+    for kind, value in items:
+        try:
+            if kind == "x":
+                interp.source(value)
+            else:
+                interp.feed(value, None)
+                if interp.continuing:
+                    interp.cancel_block()
+                    raise VtdbgError(f"-ex {value!r}: a block needs its lines and 'end'; put "
+                                     "it in a command file")
+        except Quit:
+            break
+        except CommandError as e:
+            interp.flush()
+            interp.err(e.located())
+            status = 1
+        except VtdbgError as e:
+            interp.flush()
+            interp.err(str(e))
+            status = 1
+    interp.flush()
+    return status
+
+
+def run_batch(guest: str, items: list[tuple[str, str]], out, err, ram_mib: int = 64) -> int:
+    """out/err: callables taking one line. Returns the exit status."""
+    s = make_session(guest, ram_mib)
+    interp = Interp(s, out=out, err=err)
+    s.machine.console_hooks.append(interp.guest_output)
+    return run_items(interp, items)

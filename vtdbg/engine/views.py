@@ -1,0 +1,280 @@
+"""What the panes and `info` commands show, as text lines built from engine data. Every front
+end (command output, REPL, TUI panes) uses these, so they cannot disagree."""
+from __future__ import annotations
+
+from machine.x86.vmx.tables import CONTROL_BITS
+
+from ..errors import VtdbgError
+from .breakpoints import Breakpoint
+
+EXIT_KINDS = ("exit", "entry-fail")
+
+
+# -- exit-log records ---------------------------------------------------------------------------
+def record_summary(s, r) -> str:
+    if r.kind == "exit":
+        return f"VM exit #{r.index}: {r.name}"
+    if r.kind == "entry":
+        return f"VM entry #{r.index}: {r.name}"
+    return f"VM-entry failure #{r.index}: {r.detail}"
+
+
+def cause_text(r) -> str:
+    if not r.cause:
+        return ""
+    text = r.cause
+    if r.cause_field:
+        bits = CONTROL_BITS.get(r.cause_field, {})
+        if r.cause_bit is not None and r.cause_field in CONTROL_BITS:
+            where = f"{r.cause_field} bit {r.cause_bit} ({bits.get(r.cause_bit, '?')})"
+        elif r.cause_bit is not None:
+            where = f"{r.cause_field}, bit {r.cause_bit:#x}"
+        else:
+            where = r.cause_field
+        if where not in text:
+            text += f" [{where}]"
+    return text
+
+
+def record_lines(s, r) -> list[str]:
+    """A record as a stop message: one summary line, then the details that matter."""
+    head = record_summary(s, r)
+    lines = []
+    if r.kind == "exit":
+        head += f", guest RIP {s.where(r.guest_rip)}"
+        q = s.arch.qualification_text(r.reason, r.qualification)
+        if q:
+            lines.append(f"  qualification {r.qualification:#x}: {q}")
+        if r.intr_info >> 31:
+            lines.append(f"  interruption: {s.arch.intr_text(r.intr_info)}")
+    elif r.kind == "entry":
+        head += f", guest RIP {s.where(r.guest_rip)}"
+    c = cause_text(r)
+    if c:
+        lines.append(("  failed check: " if r.kind == "entry-fail" else "  cause: ") + c)
+    return [head, *lines]
+
+
+def transition_lines(s, recs: list, total: int) -> list[str]:
+    out: list[str] = []
+    if total > len(recs):
+        out.append(f"({total - len(recs)} earlier VM transitions not shown; see info exits)")
+    for r in recs:
+        lines = record_lines(s, r)
+        out.extend(lines)
+        if s.step_mode == "guest" and r.kind == "exit" and r.root_icount is not None:
+            out.append(f"  handled by the VMM in {r.root_icount} instruction"
+                       f"{'s' if r.root_icount != 1 else ''}")
+    return out
+
+
+def exit_row(s, r) -> str:
+    """One line of `info exits` (the TUI's exit table uses the same columns)."""
+    q = s.arch.qualification_text(r.reason, r.qualification) if r.kind == "exit" else ""
+    what = r.name if r.kind == "exit" else f"ENTRY FAILURE {r.detail}"
+    rip = s.where(r.guest_rip) if r.kind == "exit" else ""
+    return f"{r.index:>6} {r.icount:>10}  {what:<22} {r.qualification:#10x}  {rip}" + (
+        f"  ({q})" if q else "")
+
+
+def exits_lines(s, count=None, reasons=None, first=None, last=None, all_kinds=False):
+    kinds = ("exit", "entry", "entry-fail") if all_kinds else EXIT_KINDS
+    recs = s.exitlog.select(count, reasons, first, last, kinds)
+    if not recs:
+        return ["The exit log is empty." if not len(s.exitlog) else "No matching exits."]
+    out = [f"{'#':>6} {'icount':>10}  {'reason':<22} {'qual':>10}  guest RIP"]
+    for r in recs:
+        if r.kind == "entry":
+            out.append(f"{r.index:>6} {r.icount:>10}  -> {r.name:<19} {'':>10}  "
+                       f"{s.where(r.guest_rip)}")
+        else:
+            out.append(exit_row(s, r))
+    return out
+
+
+def exit_detail_lines(s, index: int) -> list[str]:
+    r = s.exitlog.get(index)
+    kind = {"exit": "VM exit", "entry": "VM entry", "entry-fail": "VM-entry failure"}[r.kind]
+    out = [f"{kind} #{r.index} at instruction {r.icount}" +
+           (f" (VMCS {r.vmcs:#x})" if r.vmcs is not None else "")]
+    if r.kind == "entry":
+        out.append(f"  {r.detail}, guest RIP {s.where(r.guest_rip)}")
+        return out
+    if r.kind == "exit" or r.reason >= 0:
+        out.append(f"  exit reason        {r.reason} {r.name}")
+        q = s.arch.qualification_text(r.reason, r.qualification)
+        out.append(f"  qualification      {r.qualification:#x}" + (f"  {q}" if q else ""))
+    if r.kind == "exit":
+        out.append(f"  guest RIP          {s.where(r.guest_rip)}")
+        out.append(f"  instruction length {r.length}")
+    if r.guest_linear is not None:
+        out.append(f"  guest linear       {r.guest_linear:#x}")
+    if r.guest_physical is not None:
+        out.append(f"  guest physical     {r.guest_physical:#x}")
+    if r.intr_info:
+        out.append(f"  interruption info  {r.intr_info:#x}  {s.arch.intr_text(r.intr_info)}")
+    if r.detail:
+        out.append(f"  outcome            {r.detail}")
+    if r.root_icount is not None:
+        out.append(f"  the VMM ran {r.root_icount} instructions before the next entry")
+    c = cause_text(r)
+    if c:
+        out.append(("  failed check: " if r.kind == "entry-fail" else "  cause: ") + c)
+    elif r.kind == "exit":
+        out.append("  cause: (not recorded)")
+    return out
+
+
+def stats_lines(s) -> list[str]:
+    st = s.exitlog.stats
+    if not st:
+        return ["No VM transitions yet."]
+    n_exit = sum(v[0] for (k, _), v in st.items() if k == "exit")
+    n_entry = sum(v[0] for (k, _), v in st.items() if k == "entry")
+    n_fail = sum(v[0] for (k, _), v in st.items() if k == "entry-fail")
+    out = [f"{n_exit} VM exits, {n_entry} VM entries, {n_fail} failed entries"]
+    out.append(f"  {'reason':<26} {'count':>8} {'root instructions':>18} {'average':>9}")
+    rows = sorted(((k, r), v) for (k, r), v in st.items() if k != "entry")
+    for (k, reason), (count, root) in rows:
+        name = s.arch.reason_name(reason) if reason >= 0 else "VMfail"
+        if k == "entry-fail":
+            name = f"entry failure: {name}"
+        avg = f"{root / count:.1f}" if count else "-"
+        out.append(f"  {name:<26} {count:>8} {root:>18} {avg:>9}")
+    return out
+
+
+# -- VM entry checklist -----------------------------------------------------------------------
+def vmentry_lines(s, verbose: bool = False) -> list[str]:
+    rep = s.arch.last_entry()
+    if rep is None:
+        return ["No VM entry has been attempted."]
+    out = [f"Last VM entry: {rep.instruction} at instruction {rep.icount}: {rep.outcome}"]
+    passed = list(rep.passed)
+    if rep.failed is not None:
+        f = rep.failed
+        out.append(f"  failed check: {f.name}")
+        out.append(f"    SDM {f.sdm}, {f.area} area")
+        out.append(f"    values: {rep.detail}")
+    elif rep.detail:
+        out.append(f"  {rep.detail}")
+    by_area: dict[str, int] = {}
+    for name in passed:
+        a = s.arch.rule_area(name)
+        by_area[a] = by_area.get(a, 0) + 1
+    summary = ", ".join(f"{a} {n}" for a, n in by_area.items())
+    out.append(f"  {len(passed)} check{'s' if len(passed) != 1 else ''} passed"
+               + (f" ({summary})" if summary else ""))
+    if verbose:
+        for name in passed:
+            out.append(f"    ok  {name}")
+    return out
+
+
+# -- the control structure -----------------------------------------------------------------------
+def control_lines(s, what: str | None = None, show_all: bool = False) -> list[str]:
+    c = s.arch.control
+    out = list(c.header())
+    if not c.present():
+        return out
+    if what and not c.is_area(what.lower()):
+        f = c.lookup(what)
+        v = c.value(f)
+        d = c.decode(f, v)
+        out.append(f"{f.name} = {v:#x}" + (f"  ({d})" if d else ""))
+        out.append(f"  {f.description}; {f.width}-bit, {dict(c.areas)[f.area]}, encoding "
+                   f"{f.key:#06x}" + (", read-only" if f.read_only else ""))
+        return out
+    fields = c.fields(what.lower() if what else None)
+    area = None
+    hidden = 0
+    for f in fields:
+        v = c.value(f)
+        if not v and not show_all:
+            hidden += 1
+            continue
+        if f.area != area:
+            area = f.area
+            out.append(f"{dict(c.areas)[area]}:")
+        d = c.decode(f, v)
+        out.append(f"  {f.name:<32} {v:#18x}" + (f"  {d}" if d else ""))
+    if hidden:
+        out.append(f"({hidden} fields are zero; `info vmcs {what + ' ' if what else ''}all` "
+                   "shows them)")
+    return out
+
+
+# -- registers ------------------------------------------------------------------------------
+def register_line(s, r, v) -> str:
+    text = f"{r.name:<15}{v:<#19x}"
+    if r.describe is not None:
+        text += r.describe(v)
+    elif r.address:
+        sym = s.symbols.describe(v)
+        text += f"{v:#x}" + (f" <{sym}>" if sym else "")
+    else:
+        text += str(v)
+    return text.rstrip()
+
+
+def register_lines(s, names: list[str] | None = None, groups: list[str] | None = None):
+    rf = s.arch.regs
+    out = []
+    if names:
+        for n in names:
+            r = rf.lookup(n)
+            out.append(register_line(s, r, r.get()))
+        return out
+    for key, title in rf.groups:
+        if groups is not None and key not in groups:
+            continue
+        for r in rf.in_group(key):
+            try:
+                v = r.get()
+            except VtdbgError as e:
+                out.append(f"{r.name:<15}<{e}>")
+                continue
+            out.append(register_line(s, r, v))
+    return out
+
+
+# -- translation -------------------------------------------------------------------------------
+def translate_lines(s, addr: int, context: str | None = None) -> list[str]:
+    t = s.arch.translate(addr, context)
+    ctx = context or s.arch.context()
+    out = [f"Linear {addr:#x} ({ctx} context):"]
+    for st in t.steps:
+        out.append(f"  {st.table:<10} at {st.address:#014x} = {st.value:#018x}  {st.note}")
+    if t.physical is not None:
+        label = "guest-physical" if t.host != t.physical or any(
+            st.table.startswith("EPT") for st in t.steps) else "physical"
+        out.append(f"  -> {label} {t.physical:#x} ({t.page_size // 1024} KiB page)")
+    if t.host is not None and any(st.table.startswith("EPT") for st in t.steps):
+        out.append(f"  -> host-physical {t.host:#x}")
+    if t.error:
+        out.append(f"  fault: {t.error}")
+    return out
+
+
+# -- disassembly -------------------------------------------------------------------------------
+def insn_text(s, ins) -> str:
+    text = ins.text
+    if ins.target is not None:
+        tsym = s.symbols.describe(ins.target)
+        if tsym:
+            text += f" <{tsym}>"
+    return text
+
+
+def disassembly_lines(s, addr: int, count: int) -> list[str]:
+    pc = s.arch.pc()
+    bps = {bp.address for bp in s.points.enabled(Breakpoint) if not bp.phys}
+    out = []
+    for ins in s.arch.disassemble(addr, count):
+        sym = s.symbols.describe(ins.address)
+        mark = "=>" if ins.address == pc else "  "
+        bp = "*" if ins.address in bps else " "
+        text = insn_text(s, ins)
+        where = f"{ins.address:#x}" + (f" <{sym}>" if sym else "")
+        out.append(f"{mark}{bp}{where}:  {text}")
+    return out

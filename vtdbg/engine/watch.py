@@ -1,0 +1,153 @@
+"""Watchpoints: memory (through the MMU's slow path), registers and VMCS fields.
+
+- Memory: the watched pages are kept out of the CPU's fast TLB (`cpu.mem_watch`), so every
+  access to them reaches MemWatch.read/write, which compares against the watched range.
+- System registers (CR0, CR2, CR3, CR4, CR8, EFER) change only in a few places the machine
+  reports (MOV CR, LMSW, CLTS, WRMSR, exceptions, VM entry and exit): they are compared at
+  each such notification. Other registers are software watchpoints, checked after every
+  instruction by single-stepping (as gdb does).
+- VMCS fields: VMWRITE/VMREAD of the field, and a changed value at VM exit or entry.
+"""
+from __future__ import annotations
+
+from machine.x86.vmx.fields import lookup
+
+from ..errors import VtdbgError
+from .breakpoints import Watchpoint
+
+SYSTEM_REGS = {"cr0", "cr2", "cr3", "cr4", "cr8", "efer"}
+PAGE = 4096
+
+
+def _fmt(v: int | None) -> str:
+    return "<unreadable>" if v is None else f"{v:#x}"
+
+
+class MemWatch:
+    """Installed as cpu.mem_watch while memory watchpoints exist."""
+
+    def __init__(self, session):
+        self.s = session
+        self.lin_pages: dict[int, int] = {}
+        self.phys_pages: dict[int, int] = {}
+        self.points: list[Watchpoint] = []
+
+    def rebuild(self, points: list[Watchpoint]) -> bool:
+        """Recompute the page sets; True when there is anything to watch."""
+        old_l, old_p = set(self.lin_pages), set(self.phys_pages)
+        self.points = points
+        self.lin_pages, self.phys_pages = {}, {}
+        for w in points:
+            mask = 2 if w.access == "write" else 3
+            pages = self.phys_pages if w.phys else self.lin_pages
+            for pg in range(w.address >> 12, (w.address + w.size - 1 >> 12) + 1):
+                pages[pg] = pages.get(pg, 0) | mask
+        cpu = self.s.arch.cpu
+        new_l, new_p = set(self.lin_pages) - old_l, set(self.phys_pages) - old_p
+        if new_l or new_p:
+            cpu.forget_pages(new_l, new_p)
+        return bool(points)
+
+    def _matches(self, cpu, lin, paddr, size):
+        ctx = "guest" if cpu.vmx.nonroot else "host"
+        for w in self.points:
+            if w.context != "any" and w.context != ctx:
+                continue
+            a = paddr if w.phys else lin
+            if a < w.address + w.size and w.address < a + size:
+                yield w, a
+
+    def read(self, cpu, lin, paddr, size, value) -> None:
+        if not self.points:
+            return
+        for w, a in list(self._matches(cpu, lin, paddr, size)):
+            if w.access == "write":
+                continue
+            cur = self._value_now(w)
+            self.s.watch_fired(w, [f"Value = {_fmt(cur)}"])
+
+    def write(self, cpu, lin, paddr, size, value) -> None:
+        if not self.points:
+            return
+        for w, a in list(self._matches(cpu, lin, paddr, size)):
+            if w.access == "read":
+                continue
+            old = self._value_now(w)
+            new = old
+            if old is not None:
+                new = _overlay(old, w.address, w.size, a, size, value)
+            if w.access == "write" and new == old:
+                continue
+            w.old = new
+            self.s.watch_fired(w, [f"Old value = {_fmt(old)}", f"New value = {_fmt(new)}"])
+
+    def _value_now(self, w: Watchpoint) -> int | None:
+        return self.s.watch_value(w)
+
+
+def _overlay(old: int, wa: int, wsize: int, a: int, size: int, value: int) -> int:
+    """The watched bytes after `size` bytes of `value` are written at `a`."""
+    out = bytearray(old.to_bytes(wsize, "little"))
+    data = value.to_bytes(size, "little")
+    for i in range(size):
+        j = a + i - wa
+        if 0 <= j < wsize:
+            out[j] = data[i]
+    return int.from_bytes(out, "little")
+
+
+class RegVmcsWatch:
+    """Register and VMCS-field watchpoints, checked at machine notifications."""
+
+    def __init__(self, session):
+        self.s = session
+        self.sys_points: list[Watchpoint] = []
+        self.vmcs_points: list[Watchpoint] = []
+        self.soft_points: list[Watchpoint] = []
+
+    def rebuild(self, points: list[Watchpoint]) -> None:
+        self.sys_points = [w for w in points if w.target == "reg" and not w.software]
+        self.soft_points = [w for w in points if w.target == "reg" and w.software]
+        self.vmcs_points = [w for w in points if w.target == "vmcs"]
+
+    def check_regs(self, points) -> bool:
+        fired = False
+        ctx = self.s.arch.context()
+        for w in points:
+            if w.context != "any" and w.context != ctx:
+                continue
+            try:
+                new = self.s.arch.regs.get(w.name)
+            except VtdbgError:          # an unreadable MSR reads as no change
+                new = w.old
+            if new != w.old:
+                old, w.old = w.old, new
+                self.s.watch_fired(w, [f"Old value = {_fmt(old)}", f"New value = {_fmt(new)}"])
+                fired = True
+        return fired
+
+    def check_vmcs(self, kind: str, payload) -> None:
+        cur = self.s.arch.cpu.vmx.current
+        for w in self.vmcs_points:
+            enc = self.s.arch.control.lookup(w.name).key
+            new = cur.values[enc] if cur is not None else None
+            if kind == "vmx":
+                mnem, a, _ = payload
+                if mnem in ("vmptrld", "vmclear", "vmxon", "vmxoff"):
+                    w.old = new                     # another VMCS: a new baseline
+                    continue
+                f = lookup(a) if mnem in ("vmwrite", "vmread") and a is not None else None
+                if f is None or f[0].encoding != enc:
+                    continue
+                if mnem == "vmread" and w.access != "write":
+                    self.s.watch_fired(w, [f"VMREAD {w.name}: value = {_fmt(new)}"])
+                elif mnem == "vmwrite" and w.access != "read":
+                    old, w.old = w.old, new
+                    self.s.watch_fired(w, [f"VMWRITE {w.name}", f"Old value = {_fmt(old)}",
+                                           f"New value = {_fmt(new)}"])
+                continue
+            if w.access != "read" and new != w.old:  # the processor updated it (exit/entry)
+                old, w.old = w.old, new
+                what = "VM exit" if kind == "vmexit" else "VM entry"
+                self.s.watch_fired(w, [f"{what} updated {w.name}", f"Old value = {_fmt(old)}",
+                                       f"New value = {_fmt(new)}"])
