@@ -366,6 +366,7 @@ def lmsw(cpu, d):
     adv = next_ip(cpu, d)
 
     mem = d.mod != 3
+    ea, s = (ea_fn(cpu, d), seg_of(d)) if mem else (None, None)
 
     def f():
         _need_cpl0(cpu)
@@ -375,9 +376,12 @@ def lmsw(cpu, d):
         if cpu.vmx.nonroot:
             mask, shadow = cpu.vmcs["CR0_GUEST_HOST_MASK"] & 0xF, cpu.vmcs["CR0_READ_SHADOW"]
             if (mask & 1 and v & 1 and not shadow & 1) or (v ^ shadow) & mask & 0xE:
-                _cr_exit(cpu, d, cr_qualification(0, 3, 0, mem, src),
-                         "LMSW changes CR0 bits owned by the host (CR0 guest/host mask)",
-                         "CR0_GUEST_HOST_MASK")
+                # LMSW m16 also reports the operand's linear address (SDM 28.2.1).
+                lin = (cpu.segs[s].base + ea()) & cpu.lin_mask if mem else None
+                from ..vmx.exitinfo import VmExit
+                raise VmExit(28, cr_qualification(0, 3, 0, mem, src), d.length,
+                             guest_linear=lin, cause="LMSW changes CR0 bits owned by the host "
+                             "(CR0 guest/host mask)", cause_field="CR0_GUEST_HOST_MASK")
             new = (cpu.cr0 & mask) | (new & ~mask)
         cpu.write_cr0(new)
         adv()
