@@ -49,6 +49,49 @@ def objdump_bundles(dis: str) -> list[list[str]]:
     return bundles
 
 
-def asm_bundles(body: str) -> bytes:
-    """Assemble a snippet of bundles (`.text` is added) and return the code bytes."""
-    return assemble("\t.text\n" + body + "\n")[0]
+def asm_bundles(body: str, base: int = 0x10000) -> bytes:
+    """Assemble a snippet (`.text` is added), link it at `base` and return the code bytes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src, obj, elf, binf = (Path(tmp, n) for n in ("t.s", "t.o", "t.elf", "t.bin"))
+        src.write_text("\t.text\n" + body + "\n")
+        for cmd in ([AS, "-xexplicit", "-o", str(obj), str(src)],
+                    [LD, "-Ttext", hex(base), "-e", hex(base), "-o", str(elf), str(obj)],
+                    [OBJCOPY, "-O", "binary", "-j", ".text", str(elf), str(binf)]):
+            r = subprocess.run(cmd, capture_output=True, text=True, check=False)
+            if r.returncode:
+                raise AssertionError(f"{cmd[0]} failed:\n{r.stderr}")
+        return binf.read_bytes()
+
+
+CODE, DATA, IVA = 0x10000, 0x80000, 0x40000
+
+
+def make_cpu(code: bytes, ram_mib: int = 4):
+    """An IA-64 CPU in physical mode with `code` at CODE, IVA at IVA and a breakpoint on
+    every IVT entry, so a run stops at the first interruption (see run_until_vector)."""
+    from machine.ia64.cpu import IA64CPU
+    from machine.ia64.faults import VECTOR_NAMES
+    from machine.memory import Bus
+    bus = Bus(ram_mib << 20)
+    cpu = IA64CPU(bus)
+    bus.load(CODE, code)
+    cpu.ip = CODE
+    cpu.cr[2] = IVA
+    cpu.breakpoints = {IVA + v for v in VECTOR_NAMES}
+    return cpu
+
+
+def run_asm(body: str, limit: int = 10_000, setup=None):
+    """Assemble `body` (bundles; ends with break.m 0 by convention), run it from CODE until an
+    interruption vector is reached; return (cpu, vector offset or None)."""
+    cpu = make_cpu(asm_bundles(body))
+    if setup is not None:
+        setup(cpu)
+    return cpu, run_until_vector(cpu, limit)
+
+
+def run_until_vector(cpu, limit: int = 10_000):
+    r = cpu.run(cpu.icount + limit)
+    if r == "break":
+        return cpu.ip - IVA
+    return None
