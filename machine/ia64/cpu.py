@@ -25,6 +25,8 @@ M64 = (1 << 64) - 1
 RESUMED, LEAVE = -1, -2
 LIMIT, BREAK, STOPREQ, HALT = "limit", "break", "stop", "halt"
 MAX_BLOCK = 96
+ONE_INSN = P.ID | P.DA | P.DD | P.IA | P.ED
+ONE_SHOT = ONE_INSN | P.SS
 
 
 class Block:
@@ -81,6 +83,8 @@ class IA64CPU(MmuMixin, DeliveryMixin, RseMixin, SysRegsMixin):
         self.irr = 0                        # pending external interrupt vectors (bitmap)
         self.isr_stack: list[int] = []      # in-service vectors
         self.alat: dict[int, tuple[int, int]] = {}
+        self.lp_pending = False
+        self.chk_faults = False             # failed chk: branch (False) or Speculation fault
         self.cache: dict[int, Block] = {}
         self.page_blocks: dict[int, list[int]] = {}
         self.reset_cr()
@@ -120,11 +124,13 @@ class IA64CPU(MmuMixin, DeliveryMixin, RseMixin, SysRegsMixin):
     def run(self, limit: int) -> str:
         """Run until icount reaches `limit` or something stops the CPU; return a stop code."""
         bps = self.breakpoints
+        lim = self._timer_limit(limit)
         while self.icount < limit:
-            if self.pending:
+            if self.pending or self.icount >= lim:
                 r = self._service()
                 if r is not None:
                     return r
+                lim = self._timer_limit(limit)
                 continue
             ip, ri = self.ip, self.ri
             if bps:
@@ -139,8 +145,8 @@ class IA64CPU(MmuMixin, DeliveryMixin, RseMixin, SysRegsMixin):
                 continue
             n = blk.n
             fns = blk.fns
-            if self.icount + n > limit:
-                n = limit - self.icount
+            if self.icount + n > lim:
+                n = lim - self.icount
                 fns = fns[:n]
             try:
                 for i, f in enumerate(fns):
@@ -159,11 +165,16 @@ class IA64CPU(MmuMixin, DeliveryMixin, RseMixin, SysRegsMixin):
             self.icount += i + 1
             if r >= 0:
                 self.ip, self.ri = r, 0
-                if self.psr & (P.TB | P.SS | P.LP):
+                if self.psr & P.TB or self.lp_pending:
                     self.branch_traps(blk.pos[i], r)
             elif r == LEAVE:
                 self.ip, self.ri = blk.nxt[i]
         return LIMIT
+
+    def _timer_limit(self, limit: int) -> int:
+        """The icount at which the interval timer next needs the slow path."""
+        dl = self.timer_deadline()
+        return limit if dl is None else max(self.icount + 1, min(limit, dl - self.idle))
 
     def step(self) -> str:
         return self.run(self.icount + 1)
@@ -182,28 +193,42 @@ class IA64CPU(MmuMixin, DeliveryMixin, RseMixin, SysRegsMixin):
                 return None
         if self.halted:
             return HALT
-        if self.psr & P.SS:
-            return self._single_step()
+        if self.psr & ONE_SHOT or (self.psr & P.DB and any(self.ibr[1::2])):
+            return self._one_by_one()
         self.pending = False
         return None
 
-    def _single_step(self):
-        """Run one instruction, then take the Single Step trap (PSR.ss)."""
+    def _one_by_one(self):
+        """Run one instruction on the slow path: instruction breakpoints (IBR, PSR.db) are
+        checked before it, the one-instruction PSR bits (id, da, dd, ia, ed) cleared and the
+        Single Step trap (PSR.ss) taken after it."""
         ip, ri = self.ip, self.ri
+        a = ip | ri
+        if self.breakpoints and a in self.breakpoints and self.bp_skip != a:
+            return BREAK
+        self.bp_skip = None
+        psr = self.psr
         try:
+            if psr & P.DB and not psr & P.ID and self.debug_match(self.ibr, ip, 1 << 63):
+                raise Interruption(0x5900, 1 << 32, ip)
             blk = self._block(ip, ri)
             r = blk.fns[0]()
         except Interruption as e:
             self.deliver(e, ip, ri)
-            return
+            return None
         self.icount += 1
+        if r != RESUMED and self.psr & ONE_INSN:
+            self.set_psr(self.psr & ~ONE_INSN)
         if r is None or r == LEAVE:
             self.ip, self.ri = blk.nxt[0]
         elif r >= 0:
             self.ip, self.ri = r, 0
-        if self.psr & P.SS:
+            if self.psr & (P.TB | P.SS) or self.lp_pending:
+                self.branch_traps(blk.pos[0], r)
+                return None
+        if self.psr & P.SS and r != RESUMED:
             self.trap(0x6000, 0x8, blk.pos[0])
-        return
+        return None
 
     # -- decoding and the block cache ------------------------------------------------
     def _block(self, ip: int, ri: int) -> Block:

@@ -79,7 +79,10 @@ def decode_slot(unit: str, s: int, lslot: int = 0) -> Insn:
             if r.cond is not None and not r.cond(v):
                 continue
             return Insn(r, unit, s, v)
-    return Insn(None, unit, s, {"qp": s & 0x3F})
+    ins = Insn(None, unit, s, {"qp": s & 0x3F})
+    if unit == "F" or (unit == "M" and major in (6, 7)):
+        ins.sem = "fp"                       # floating point: not modelled (README)
+    return ins
 
 
 class DecodedBundle:

@@ -55,8 +55,30 @@ class DeliveryMixin:
         self.deliver(Interruption(vector, code), self.ip, self.ri, trap=True, iipa=pos[0])
 
     def branch_traps(self, pos: tuple[int, int], target: int) -> None:
-        if self.psr & P.TB:
-            self.trap(F.TAKEN_BRANCH, 0x4, pos)
+        """Traps after a taken branch: lower-privilege transfer (br.ret demoted cpl with
+        PSR.lp), taken branch (PSR.tb), single step (PSR.ss); one delivery, to the vector of
+        the highest-priority trap, with ISR.code naming all of them."""
+        psr = self.psr
+        code = (0x2 if self.lp_pending else 0) | (0x4 if psr & P.TB else 0) | \
+            (0x8 if psr & P.SS else 0)
+        self.lp_pending = False
+        if code & 0x2:
+            self.trap(F.LOWER_PRIV_TRANSFER, code, pos)
+        elif code & 0x4:
+            self.trap(F.TAKEN_BRANCH, code, pos)
+        elif code:
+            self.trap(F.SINGLE_STEP, code, pos)
+
+    # -- debug breakpoints (IBR/DBR pairs: address, then mask/plm/enables) ----------------------
+    def debug_match(self, regs: list[int], addr: int, bits: int) -> bool:
+        cpl = self.cpl
+        for i in range(0, len(regs), 2):
+            ctl = regs[i + 1]
+            if ctl & bits and ctl >> (56 + cpl) & 1:
+                mask = (ctl & ((1 << 56) - 1)) | 0xFF << 56
+                if not (addr ^ regs[i]) & mask:
+                    return True
+        return False
 
     # -- rfi --------------------------------------------------------------------------------
     def rfi(self) -> None:
@@ -107,12 +129,12 @@ class DeliveryMixin:
         return (self.irr >> (64 * n)) & M64
 
     # -- the interval timer --------------------------------------------------------------------
-    def itc(self) -> int:
+    def read_itc(self) -> int:
         return (self.time() + self.itc_offset) & M64
 
     def check_timer(self) -> None:
         itv = self.cr[72]
-        if self.itm_armed and not itv >> 16 & 1 and self.itc() >= self.cr[1]:
+        if self.itm_armed and not itv >> 16 & 1 and self.read_itc() >= self.cr[1]:
             self.itm_armed = False
             self.raise_interrupt(itv & 0xFF)
 
@@ -120,4 +142,4 @@ class DeliveryMixin:
         """Machine time at which the interval timer fires, if it will."""
         if not self.itm_armed or self.cr[72] >> 16 & 1:
             return None
-        return max(self.time(), self.time() + (self.cr[1] - self.itc()))
+        return max(self.time(), self.time() + (self.cr[1] - self.read_itc()))

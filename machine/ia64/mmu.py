@@ -304,11 +304,14 @@ class MmuMixin:
         if va & (size - 1):
             raise Interruption(F.UNALIGNED, isr, va)
         pa = self._translate(va, access, False, isr)
+        if psr & P.DB and not psr & P.DD and \
+                self.debug_match(self.dbr, va, 1 << 62 if access == R else 1 << 63):
+            raise Interruption(F.DEBUG, isr, va)
         e_ma = self.entry_ma(va, False)
         if e_ma == MA_NATPAGE:
             raise Interruption(F.NAT_CONSUMPTION, F.NAT_PAGE | isr, va)
         be = bool(psr & P.BE)
-        if not be and not psr & P.DA and e_ma != MA_UC and (va >> 63 == 0 or psr & P.DT):
+        if not be and not psr & (P.DA | P.DB) and e_ma != MA_UC and (va >> 63 == 0 or psr & P.DT):
             base = pa & ~0xFFF
             bus = self.bus
             if base + 4096 <= bus.ram_size and bus.ram_page(base):

@@ -46,7 +46,7 @@ class SysRegsMixin:
         if n == 17:
             return self.bsp()
         if n == 44:
-            return self.itc()
+            return self.read_itc()
         if n in AR_IGNORED:
             return 0
         return self.ar[n]

@@ -74,6 +74,8 @@ def build_ret(cpu, insn, ip):
         ppl = pfs >> 62
         if ppl > cpu.cpl:                    # privilege demotion only
             cpu.set_psr(cpu.psr & ~P.CPL_MASK | ppl << 32)
+            if cpu.psr & P.LP:
+                cpu.lp_pending = True
         return t
     return f
 

@@ -9,6 +9,7 @@ branches to its recovery target directly (no Speculation fault).
 from __future__ import annotations
 
 from .. import faults as F
+from .. import psr as P
 from ..faults import Interruption, illegal_op, nat_consumption
 from . import illegal, sem
 
@@ -137,6 +138,9 @@ def _sema(cpu, insn, op):
         a = gr[r3]
         if a & (size - 1):
             raise Interruption(F.UNALIGNED, F.ISR_R | F.ISR_W, a)
+        if cpu.entry_ma(a, False) != 0 or (a >> 63 and not cpu.psr & P.DT):
+            cpu.probe_pa(a, 6, F.ISR_R | F.ISR_W)           # translation faults come first
+            raise Interruption(F.UNSUPPORTED_DATA, F.ISR_R | F.ISR_W, a)
         old = cpu.data_read(a, size)
         if op == "cmpxchg":
             new = gr[r2] & mask if old == cpu.ar[32] & mask else None
@@ -155,24 +159,44 @@ def build_sema(cpu, insn, ip):
     return _sema(cpu, insn, insn.sem)
 
 
+def _check_failed(cpu, off: int, t: int):
+    """A failed chk branches to its recovery code, or (cpu.chk_faults) raises the Speculation
+    fault with IIM = the target offset, for software to take the branch (both allowed)."""
+    if cpu.chk_faults:
+        raise Interruption(F.SPECULATION, 0, iim=off)
+    return t
+
+
 @sem("chk_s")
 def build_chk_s(cpu, insn, ip):
-    t, r2, nat = (ip + insn.v["target"]) & M64, insn.v["r2"], cpu.nat
+    off = insn.v["target"]
+    t, r2, nat = (ip + off) & M64, insn.v["r2"], cpu.nat
 
     def f():
         if nat[r2]:
-            return t
+            return _check_failed(cpu, off, t)
     return f
 
 
 @sem("chk_a")
 def build_chk_a(cpu, insn, ip):
-    t, r1, alat = (ip + insn.v["target"]) & M64, insn.v["r1"], cpu.alat
+    off = insn.v["target"]
+    t, r1, alat = (ip + off) & M64, insn.v["r1"], cpu.alat
     clear = insn.mnem.endswith(".clr")
 
     def f():
         if r1 not in alat:
-            return t
+            return _check_failed(cpu, off, t)
         if clear:
             del alat[r1]
+    return f
+
+
+@sem("fp")
+def build_fp(cpu, insn, ip):
+    def f():
+        dis = (cpu.psr >> 18) & 3                # PSR.dfl, PSR.dfh
+        if dis:
+            raise Interruption(F.DISABLED_FP, dis)
+        raise illegal_op()
     return f
