@@ -84,7 +84,8 @@ class IA64CPU(MmuMixin, DeliveryMixin, RseMixin, SysRegsMixin):
         self.isr_stack: list[int] = []      # in-service vectors
         self.alat: dict[int, tuple[int, int]] = {}
         self.lp_pending = False
-        self.chk_faults = False             # failed chk: branch (False) or Speculation fault
+        self.chk_faults = False
+        self.build_index = 0             # failed chk: branch (False) or Speculation fault
         self.cache: dict[int, Block] = {}
         self.page_blocks: dict[int, list[int]] = {}
         self.reset_cr()
@@ -262,6 +263,7 @@ class IA64CPU(MmuMixin, DeliveryMixin, RseMixin, SysRegsMixin):
                 if fns and bps and (addr | s) in bps:
                     break
                 ins = b.insns[s]
+                self.build_index = len(fns)          # lets time readers know their offset
                 fns.append(self._build(self, ins, addr, b))
                 pos.append((addr, s))
                 nxt.append((addr, slots[k + 1]) if k + 1 < len(slots) else ((addr + 16) & M64, 0))

@@ -224,7 +224,7 @@ class MmuMixin:
             raise Interruption(F.PAGE_NOT_PRESENT, isr, va, itir=itir)
         if psr & P.PK and not walker:
             self._key_check(e, access, instr, isr, va, itir)
-        if not rights(e.ar, e.pl, cpl) & access:
+        if access and not rights(e.ar, e.pl, cpl) & access:
             raise Interruption(F.IACCESS_RIGHTS if instr else F.DACCESS_RIGHTS, isr, va,
                                itir=itir)
         if not e.a and not walker and not psr & (P.IA if instr else P.DA):

@@ -42,16 +42,17 @@ class SysRegsMixin:
         if n in (18, 19) and self.ar[16] & 3:
             raise illegal_op()
 
-    def read_ar(self, n: int) -> int:
+    def read_ar(self, n: int, k: int = 0) -> int:
+        """AR n; k = how many instructions of the running block retired before this one."""
         if n == 17:
             return self.bsp()
         if n == 44:
-            return self.read_itc()
+            return (self.read_itc() + k) & M64
         if n in AR_IGNORED:
             return 0
         return self.ar[n]
 
-    def write_ar(self, n: int, v: int) -> None:
+    def write_ar(self, n: int, v: int, k: int = 0) -> None:
         v &= M64
         if n in AR_IGNORED:
             return
@@ -61,7 +62,7 @@ class SysRegsMixin:
         elif n == 18:
             self.write_bspstore(v)
         elif n == 44:
-            self.itc_offset = (v - self.time()) & M64
+            self.itc_offset = (v - self.time() - k) & M64
         elif n == 64:
             self.ar[64] = v & ~((0x3F << 38) | (3 << 58))
         elif n == 66:

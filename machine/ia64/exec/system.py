@@ -56,22 +56,24 @@ def _writer(cpu, insn, put, priv=True, src="r2", leave=False):
 @sem("mov_from_ar")
 def build_mov_from_ar(cpu, insn, ip):
     n, unit = insn.v["ar3"], "I" if insn.unit == "I" else "M"
+    k = cpu.build_index
 
     def get():
         cpu.check_ar(n, unit, False)
-        return cpu.read_ar(n)
+        return cpu.read_ar(n, k)
     return _reader(cpu, insn, get, priv=False)
 
 
 @sem("mov_to_ar", "mov_to_ar_i")
 def build_mov_to_ar(cpu, insn, ip):
     n, unit = insn.v["ar3"], "I" if insn.unit == "I" else "M"
+    k = cpu.build_index
     if insn.sem == "mov_to_ar_i":
         imm = insn.v["imm8"] & M64
 
         def f():
             cpu.check_ar(n, unit, True)
-            cpu.write_ar(n, imm)
+            cpu.write_ar(n, imm, k)
         return f
     gr, nat, r2 = cpu.gr, cpu.nat, insn.v["r2"]
 
@@ -79,7 +81,7 @@ def build_mov_to_ar(cpu, insn, ip):
         cpu.check_ar(n, unit, True)
         if nat[r2]:
             raise nat_consumption()
-        cpu.write_ar(n, gr[r2])
+        cpu.write_ar(n, gr[r2], k)
     return g
 
 
