@@ -1,6 +1,6 @@
 """The `vtdbg` command.
 
-    vtdbg                        run the bundled demo guest (hello)
+    vtdbg                        run the bundled demo (minivmm: a VMM and its guest)
     vtdbg run GUEST [options]    boot GUEST headless; its serial/0xE9 output goes to stdout
     vtdbg guests                 list the bundled guests
     vtdbg repl GUEST [-x FILE] [-ex CMD]...
@@ -206,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         out = sys.stdout.buffer
         if args.cmd == "run":
             return cmd_run(args.guest, args.limit, args.ram, args.load_address, out)
-        return cmd_run("hello", None, 64, None, out)
+        return cmd_run("minivmm", None, 64, None, out)
     except VtdbgError as e:
         sys.stdout.flush()
         print(f"vtdbg: {e}", file=sys.stderr)
