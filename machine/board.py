@@ -217,6 +217,11 @@ class Machine:
 
     def restore(self, snap: dict) -> None:
         cpu = self.cpu
+        # State the CPU gained after the snapshot (e.g. ept_on after a VM entry) goes back to
+        # its class default.
+        for k in [k for k, v in cpu.__dict__.items() if k not in snap["cpu"]
+                  and k not in self.CPU_TRANSIENT and not callable(v)]:
+            del cpu.__dict__[k]
         for k, v in copy.deepcopy(snap["cpu"], self._memo()).items():
             setattr(cpu, k, v)
         self.bus.ram[:] = snap["ram"]

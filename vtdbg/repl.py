@@ -16,8 +16,8 @@ from .commands.interp import CommandError, Interp
 from .commands.script import Quit
 from .errors import VtdbgError
 
-REPEATABLE = {"stepi", "nexti", "si", "ni", "continue", "c", "x", "xp", "finish", "until",
-              "u", "next", "step"}
+REPEATABLE = {"stepi", "nexti", "si", "ni", "s", "n", "step", "next", "continue", "c", "x",
+              "xp", "finish", "until", "u"}
 
 
 def history_path() -> str:

@@ -194,7 +194,11 @@ def _catch(interp, args: str, temporary: bool) -> None:
     words = rest.replace(",", " ").split()
     if not words:
         raise VtdbgError(f"catch what? ({', '.join(CATCH_KINDS)})")
-    kind = CATCH.find(words[0], "catch kind").name
+    try:
+        kind = CATCH.find(words[0], "catch kind").name
+    except VtdbgError:
+        raise VtdbgError(f"catch what? {words[0]!r} is not one of "
+                         f"{', '.join(CATCH_KINDS)}") from None
     filters, names, text = _catch_filters(s, kind, words[1:])
     _check_condition(interp, cond)
     c = Catchpoint(0, temporary=temporary, condition=cond, context=_context(opts), event=kind,
@@ -227,6 +231,9 @@ def _catch_filters(s, kind: str, words: list[str]):
             continue
         if kind in ("exception", "interrupt") and w.lower().lstrip("#") in EXC_NAMES:
             n = EXC_NAMES[w.lower().lstrip("#")]
+            vals.add(n)
+            shown.append(f"#{w.lower().lstrip('#').upper()}")
+            continue
         elif kind == "msr" and s.is_register(w) and s.arch.regs.lookup(w).group == "msr":
             from ..engine.x86.regs import MSRS
             n = dict(MSRS)[s.arch.regs.lookup(w).name]

@@ -19,7 +19,7 @@ TOKEN = re.compile(r"""
   | (?P<num>0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|\d[\d_]*)
   | (?P<str>"(?:[^"\\]|\\.)*")
   | (?P<chr>'(?:[^'\\]|\\.)')
-  | (?P<var>\$[A-Za-z_0-9]*\$?)
+  | (?P<var>\$\$\d*|\$[A-Za-z_0-9]*)
   | (?P<id>[A-Za-z_][A-Za-z_0-9@]*)
   | (?P<op><<|>>|<=|>=|==|!=|&&|\|\||[-+*/%<>&|^!~(){}.,=?:\[\]])
 """, re.VERBOSE)
@@ -136,6 +136,12 @@ class Parser:
         if t.text == "*":
             self.take()
             return ("mem", 8, False, self.unary())
+        if t.text == "&":                       # &symbol: its address (what symbol means)
+            self.take()
+            inner = self.unary()
+            if inner[0] != "sym":
+                raise VtdbgError("& applies to a symbol")
+            return inner
         if t.text == "{":
             self.take()
             size, signed = self.type_name()

@@ -1,6 +1,8 @@
 """Status inquiries: info SUBCOMMAND and show SETTING."""
 from __future__ import annotations
 
+import os
+
 from .. import __version__
 from ..engine import views
 from ..errors import VtdbgError
@@ -198,14 +200,23 @@ def info_translate(interp, args, fmt):
     interp.lines(views.translate_lines(s, addr, ctx))
 
 
-@INFO.command("gdt", "data", "the global descriptor table", "info gdt")
+def _all(args: str, cmd: str) -> bool:
+    if args.strip() not in ("", "all"):
+        raise VtdbgError(f"usage: info {cmd} [all]")
+    return args.strip() == "all"
+
+
+@INFO.command("gdt", "data", "the global descriptor table (first 32 slots, or all)",
+              "info gdt [all]")
 def info_gdt(interp, args, fmt):
-    interp.lines(interp.session.arch.gdt_lines())
+    interp.lines(interp.session.arch.gdt_lines(_all(args, "gdt")))
 
 
 @INFO.command("idt", "data", "the interrupt descriptor table (the IVT in real mode)",
               "info idt")
 def info_idt(interp, args, fmt):
+    if args.strip():
+        raise VtdbgError("info idt takes no arguments")
     interp.lines(interp.session.arch.idt_lines())
 
 
@@ -222,7 +233,8 @@ def info_tlb(interp, args, fmt):
 @INFO.command("program", "status", "the guest, where it stopped and why", "info program")
 def info_program(interp, args, fmt):
     s = interp.session
-    interp.out(f"Guest {s.path or '(none loaded)'}: {s.arch.mode_text()}, "
+    name = os.path.basename(s.path) if s.path else "(none loaded)"
+    interp.out(f"Guest {name}: {s.arch.mode_text()}, "
                f"{s.arch.icount()} instructions retired.")
     if s.last_report is not None:
         interp.out(f"It stopped: {s.last_report.summary}")

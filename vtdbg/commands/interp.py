@@ -26,6 +26,10 @@ class CommandError(VtdbgError):
         return str(self)
 
 
+class _Resume(Exception):
+    """A run-control command inside a stop point's commands: resume after them."""
+
+
 class LoopBreak(Exception):
     pass
 
@@ -56,6 +60,9 @@ class Interp:
         self._block: list | None = None         # lines of a block being collected
         self._depth = 0
         self._nest = 0
+        self.loops = 0                          # while loops running (for loop_break)
+        self._in_commands = 0
+        self._resume = None
         self.where = None                       # (file, line) of the line executing now
         self.last_x = None                      # (address, fmt, size, physical) for `x`
         self.print_stops = True
@@ -153,10 +160,14 @@ class Interp:
             raise
         except VtdbgError as e:
             raise CommandError(str(e), where) from None
-        except (LoopBreak, LoopContinue):
+        except (LoopBreak, LoopContinue, _Resume):
             raise
         except RecursionError:
             raise CommandError("commands nested too deeply", where) from None
+        except (KeyboardInterrupt, SystemExit, GeneratorExit):
+            raise
+        except Exception as e:  # noqa: BLE001 - a debugger bug must not end the session
+            raise CommandError(f"internal error: {type(e).__name__}: {e}", where) from e
         finally:
             self._nest -= 1
             self.where = saved
@@ -220,6 +231,14 @@ class Interp:
     def _while(self, cond: str, body: list, where) -> None:
         s = self.session
         s._interrupt = False
+        self.loops += 1
+        try:
+            self._loop(cond, body)
+        finally:
+            self.loops -= 1
+
+    def _loop(self, cond: str, body: list) -> None:
+        s = self.session
         while self._cond(cond):
             if s._interrupt:
                 raise VtdbgError("interrupted")
@@ -245,6 +264,11 @@ class Interp:
     # -- files ----------------------------------------------------------------------------------
     def source(self, path: str) -> None:
         path = os.path.expanduser(path)
+        if not os.path.isabs(path) and not os.path.exists(path) and self.where and \
+                self.where[0]:
+            near = os.path.join(os.path.dirname(self.where[0]), path)
+            if os.path.exists(near):           # relative to the file that sources it
+                path = near
         try:
             with open(path, encoding="utf-8") as fh:
                 lines = fh.read().splitlines()
@@ -296,15 +320,36 @@ class Interp:
         for ln in lines:
             self.out(ln)
 
+    def resume(self, run) -> None:
+        """Run-control commands call this with a function that resumes the machine and
+        returns a StopReport. Inside a stop point's commands the resumption waits until those
+        commands are done (the rest of them is skipped), as in gdb, so `continue` at the end
+        of `commands` loops instead of nesting."""
+        if self._in_commands:
+            self._resume = run
+            raise _Resume()
+        self.show_stop(run())
+
     def show_stop(self, report) -> None:
         """Print a stop, the auto-displays, then the hit stop points' commands."""
-        silent = any(h.point is not None and h.point.commands[:1] == ["silent"]
-                     for h in report.hits)
-        if not silent and self.print_stops:
-            self.lines(report.lines)
-            from .data import do_displays
-            do_displays(self)
-        for h in report.hits:
-            if h.point is not None and h.point.commands:
-                cmds = [c for c in h.point.commands if c != "silent"]
-                self.run_lines([(c, self.where) for c in cmds])
+        while True:
+            silent = any(h.point is not None and h.point.commands[:1] == ["silent"]
+                         for h in report.hits)
+            if not silent and self.print_stops:
+                self.lines(report.lines)
+                from .data import do_displays
+                do_displays(self)
+            self._resume = None
+            for h in report.hits:
+                if h.point is not None and h.point.commands:
+                    cmds = [c for c in h.point.commands if c != "silent"]
+                    self._in_commands += 1
+                    try:
+                        self.run_lines([(c, self.where) for c in cmds])
+                    except _Resume:
+                        break
+                    finally:
+                        self._in_commands -= 1
+            if self._resume is None:
+                return
+            report = self._resume()

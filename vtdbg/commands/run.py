@@ -38,7 +38,16 @@ def _no_args(name: str, args: str) -> None:
                 "are kept.")
 def cmd_run(interp, args, fmt):
     _no_args("run", args)
-    interp.show_stop(interp.session.run())
+    interp.resume(interp.session.run)
+
+
+@C.command("starti", "running", "start the guest again and stop at its first instruction",
+           "starti", aliases=("start",))
+def cmd_starti(interp, args, fmt):
+    _no_args("starti", args)
+    s = interp.session
+    s.restart()
+    interp.lines(s.started().lines)
 
 
 @C.command("continue", "running", "continue running until something stops the machine",
@@ -46,22 +55,24 @@ def cmd_run(interp, args, fmt):
            help="With N, ignore the breakpoint that stopped the machine N-1 more times.")
 def cmd_continue(interp, args, fmt):
     n = count_arg(interp, args) if args else None
-    interp.show_stop(interp.session.cont(n))
+    interp.resume(lambda: interp.session.cont(n))
 
 
 @C.command("stepi", "running", "execute N instructions (default 1)", "stepi [N]",
-           aliases=("si",),
+           aliases=("si", "s", "step"),
            help="A step whose instruction causes a VM exit stops in the VMM at the host RIP "
                 "and says \"VM exit: REASON\".\nWith `set step-mode guest`, a step in the "
                 "guest runs the VMM's exit handling through to the next VM entry.")
 def cmd_stepi(interp, args, fmt):
-    interp.show_stop(interp.session.stepi(count_arg(interp, args)))
+    n = count_arg(interp, args)
+    interp.resume(lambda: interp.session.stepi(n))
 
 
 @C.command("nexti", "running", "step N instructions, running through called functions",
-           "nexti [N]", aliases=("ni",))
+           "nexti [N]", aliases=("ni", "n", "next"))
 def cmd_nexti(interp, args, fmt):
-    interp.show_stop(interp.session.nexti(count_arg(interp, args)))
+    n = count_arg(interp, args)
+    interp.resume(lambda: interp.session.nexti(n))
 
 
 @C.command("finish", "running", "run until the current function returns (step out)",
@@ -70,7 +81,7 @@ def cmd_nexti(interp, args, fmt):
                 "current context (host or guest).")
 def cmd_finish(interp, args, fmt):
     _no_args("finish", args)
-    interp.show_stop(interp.session.finish())
+    interp.resume(interp.session.finish)
 
 
 @C.command("until", "running", "run to a location, or past the current loop",
@@ -80,13 +91,15 @@ def cmd_finish(interp, args, fmt):
                 "current context (host or guest).")
 def cmd_until(interp, args, fmt):
     s = interp.session
-    interp.show_stop(s.until(location(interp, args) if args else None))
+    addr = location(interp, args) if args else None
+    interp.resume(lambda: s.until(addr))
 
 
 @C.command("advance", "running", "run until a location is reached", "advance LOCATION",
            complete=("symbol",))
 def cmd_advance(interp, args, fmt):
-    interp.show_stop(interp.session.advance(location(interp, args)))
+    addr = location(interp, args)
+    interp.resume(lambda: interp.session.advance(addr))
 
 
 @C.command("interrupt", "running", "stop a running machine (what Ctrl-C does)", "interrupt")

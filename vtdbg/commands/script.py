@@ -42,12 +42,16 @@ def cmd_else(interp, args, fmt):
 
 @C.command("loop_break", "scripts", "leave the innermost while loop", "loop_break")
 def cmd_loop_break(interp, args, fmt):
+    if not interp.loops:
+        raise VtdbgError("loop_break outside a while loop")
     raise LoopBreak()
 
 
 @C.command("loop_continue", "scripts", "next iteration of the innermost while loop",
            "loop_continue")
 def cmd_loop_continue(interp, args, fmt):
+    if not interp.loops:
+        raise VtdbgError("loop_continue outside a while loop")
     raise LoopContinue()
 
 

@@ -17,7 +17,7 @@ from .breakpoints import Breakpoint, BreakpointTable, Catchpoint, StopPoint, Wat
 from .exitlog import ExitLog
 from .stepping import SteppingMixin
 from .symbols import Symbols
-from .watch import MemWatch, RegVmcsWatch
+from .watch import MemWatch, RegVmcsWatch, fmt_value
 
 VIRT_KINDS = ("vmexit", "vmentry", "vmfail")
 FILTER_KEY = {"io": 0, "msr": 0, "cpuid": 0, "interrupt": 0}
@@ -70,8 +70,12 @@ class Session(SteppingMixin):
         self.last_report: StopReport | None = None
         self._initial = None
         self._hits: list[Hit] = []
+        self._pending: list = []                # watchpoints that fired, to settle
+        self._reported: set[int] = set()        # exit-log records a catchpoint reported
+        self._internal_stop = False
         self._trans: deque = deque(maxlen=16)
         self._ntrans = 0
+        self._exit_names: dict[str, int] = {}    # exits of this resume, by reason name
         self._want: set[str] = set()            # internal stops: "vmexit", "vmentry"
         self._entry_seen = False
         self._interrupt = False
@@ -96,7 +100,10 @@ class Session(SteppingMixin):
         except LoadError as e:
             raise VtdbgError(str(e)) from None
         self.path = path
-        self.symbols.update(self.machine.symbols)
+        from .symbols import elf_located
+        img = self.machine.image
+        self.symbols.update(self.machine.symbols, elf_located(path),
+                            list(img.segments) if img is not None else None)
         self._initial = self.machine.snapshot()
         self.exitlog.clear()
         self._install()
@@ -135,7 +142,9 @@ class Session(SteppingMixin):
             return self.event_vars[name]
         if name in self.variables:
             return self.variables[name]
-        if name in ("_exitcode",):
+        if name == "_exitcode":
+            if self.machine.exit_code is None:
+                raise VtdbgError("$_exitcode: the guest has not written an exit code")
             return self.machine.exit_code
         return None
 
@@ -220,12 +229,26 @@ class Session(SteppingMixin):
         sp.hits += 1
         return True
 
-    def watch_fired(self, w: Watchpoint, lines: list[str]) -> None:
-        """Called by the watch hooks while the machine runs."""
-        if not w.enabled or not self._test(w):
+    def watch_fired(self, w: Watchpoint, lines: list[str] | None, old=None,
+                    mem_write: bool = False) -> None:
+        """Called by the watch hooks while the machine runs: the machine stops after the
+        instruction, and _settle then tests the condition on the values it left."""
+        if not w.enabled or any(p[0] is w for p in self._pending):
             return
-        self._hits.append(Hit(w, [f"{w.title} {w.number}: {w.expr}", *lines]))
+        self._pending.append((w, lines, old, mem_write))
         self.machine.stop_soon()
+
+    def _settle(self) -> None:
+        pend, self._pending = self._pending, []
+        for w, lines, old, mem_write in pend:
+            if mem_write:
+                new = self.watch_value(w)
+                if w.access == "write" and new == old:
+                    continue
+                w.old = new
+                lines = [f"Old value = {fmt_value(old)}", f"New value = {fmt_value(new)}"]
+            if self._test(w):
+                self._hits.append(Hit(w, [f"{w.title} {w.number}: {w.expr}", *lines]))
 
     def watch_value(self, w: Watchpoint) -> int | None:
         try:
@@ -252,7 +275,7 @@ class Session(SteppingMixin):
         if rv.vmcs_points and kind in ("vmx", "vmexit", "vmentry"):
             rv.check_vmcs(kind, payload)
         if rv.sys_points:
-            stop |= rv.check_regs(rv.sys_points)
+            rv.check_regs(rv.sys_points)
         if stop:
             self.machine.stop_soon()
         return False
@@ -262,7 +285,7 @@ class Session(SteppingMixin):
         if "exception" in self._kinds:
             stop = self._plain("exception", (vector, error))
         if self.rvwatch.sys_points:
-            stop |= self.rvwatch.check_regs(self.rvwatch.sys_points)
+            self.rvwatch.check_regs(self.rvwatch.sys_points)
         if stop:
             self.machine.stop_soon()
 
@@ -272,9 +295,13 @@ class Session(SteppingMixin):
         rec = self.exitlog.record(ev, arch.current_vmcs())
         self._trans.append(rec)
         self._ntrans += 1
+        if rec.kind != "entry":
+            self._exit_names[rec.name] = self._exit_names.get(rec.name, 0) + 1
         self._entry_seen = True
         stop = (kind == "vmexit" and "vmexit" in self._want) or (
             kind == "vmentry" and "vmentry" in self._want)
+        if stop:
+            self._internal_stop = True
         kinds = self._kinds
         if not kinds:
             return stop
@@ -295,6 +322,7 @@ class Session(SteppingMixin):
             if self._test(c, variables):
                 self.event_vars = variables
                 self._hits.append(Hit(c, self._virt_lines(c, rec)))
+                self._reported.add(rec.index)
                 stop = True
         return stop
 
@@ -390,8 +418,12 @@ class Session(SteppingMixin):
 
     def _begin(self) -> None:
         self._hits.clear()
+        self._pending.clear()
+        self._reported = set()
+        self._internal_stop = False
         self._trans.clear()
         self._ntrans = 0
+        self._exit_names = {}
         self._interrupt = False
         self.event_vars = {}
         self._arm()
@@ -408,7 +440,12 @@ class Session(SteppingMixin):
             left = None if end is None else max(0, end - self.arch.icount())
             if self.run_limit is not None:
                 left = self.run_limit if left is None else min(left, self.run_limit)
+            self._internal_stop = False
             stop = m.run(left) if left != 1 else m.step()
+            if self._pending:
+                self._settle()
+            if stop.kind is StopKind.EVENT and not self._hits and not self._internal_stop:
+                continue                       # a watchpoint whose condition said no
             if stop.kind is StopKind.BREAKPOINT:
                 lin = stop.info["address"]
                 stops, internal = self._breakpoint_hits(lin)
@@ -427,7 +464,10 @@ class Session(SteppingMixin):
         while True:
             stop = m.step()
             n += 1
-            if self.rvwatch.check_regs(self.rvwatch.soft_points) or self._hits:
+            self.rvwatch.check_regs(self.rvwatch.soft_points)
+            if self._pending:
+                self._settle()
+            if self._hits:
                 return stop, False
             if stop.kind is StopKind.BREAKPOINT:
                 stops, internal = self._breakpoint_hits(stop.info["address"])
@@ -461,6 +501,16 @@ class Session(SteppingMixin):
             lines.extend(h.lines)
             if h.point is not None and h.point.temporary and h.point.number in self.points.points:
                 self.points.delete(h.point.number)
+        if hits and kind != "step" and self._trans:
+            # a stop point that fired in an instruction that then exited or entered: say so
+            last = self._trans[-1]
+            if last.icount == self.arch.icount() and not any(
+                    isinstance(h.point, Catchpoint) and h.point.event.startswith("vm")
+                    for h in hits):
+                from .views import record_lines
+                rl = record_lines(self, last)
+                lines.append(f"... and then {rl[0]}")
+                lines.extend(rl[1:])
         if hits:
             self.changed()
         lines.extend(extra or [])
@@ -518,6 +568,11 @@ class Session(SteppingMixin):
         finally:
             self.running = False
         return self._finish("continue", stop)
+
+    def started(self) -> StopReport:
+        """The report of a fresh start (after restart), for starti and front ends."""
+        self._begin()
+        return self._finish("start", None, ["Program stopped at its first instruction."])
 
     def run(self) -> StopReport:
         self.restart()

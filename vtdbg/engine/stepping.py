@@ -31,6 +31,10 @@ class SteppingMixin:
                 stop = m.step()
         finally:
             self._want.discard("vmexit")
+        if self.rvwatch.soft_points:
+            self.rvwatch.check_regs(self.rvwatch.soft_points)
+        if self._pending:
+            self._settle()
         return stop
 
     def _through(self, want: str):
@@ -122,9 +126,11 @@ class SteppingMixin:
         self._arm()
         self.arch.cpu.bp_skip = self.arch.pc()
         try:
-            stop, _ = self._run(None)
+            stop, internal = self._run(None)
         finally:
             self._temp.pop(ret, None)
+        if internal and not self._hits:
+            return Stop(StopKind.STEP, self.arch.icount())
         return stop
 
     def finish(self):
@@ -173,4 +179,6 @@ class SteppingMixin:
 
     def _transition_lines(self) -> list[str]:
         from .views import transition_lines
-        return transition_lines(self, list(self._trans), self._ntrans)
+        recs = [r for r in self._trans if r.index not in self._reported]
+        return transition_lines(self, recs, self._ntrans - len(self._trans) + len(recs),
+                                self._exit_names)

@@ -15,12 +15,19 @@ class Symbols:
         self._names: list[str] = []
         self.update(table or {})
 
-    def update(self, table: dict[str, int]) -> None:
+    def update(self, table: dict[str, int], located: set[str] | None = None,
+               ranges: list[tuple[int, int]] | None = None) -> None:
+        """For reverse lookup (address -> name) keep the symbols in the image's `ranges`
+        ((start, size) pairs); at one address a `located` name (one defined in a section,
+        not an absolute constant) wins over the others, then name order decides."""
         self.by_name = dict(table)
-        pairs = sorted((a, n) for n, a in table.items() if not n.startswith("."))
-        # several names at one address: keep the first in name order (stable output)
+
+        def inside(a: int) -> bool:
+            return ranges is None or any(s <= a < s + n for s, n in ranges)
+        pairs = sorted((a, located is not None and n not in located, n)
+                       for n, a in table.items() if not n.startswith(".") and inside(a))
         addrs, names = [], []
-        for a, n in pairs:
+        for a, _, n in pairs:
             if addrs and addrs[-1] == a:
                 continue
             addrs.append(a)
@@ -59,3 +66,20 @@ class Symbols:
 
     def names(self) -> list[str]:
         return sorted(self.by_name)
+
+
+def elf_located(path: str) -> set[str] | None:
+    """Names of an ELF file's symbols that belong to a section (not SHN_ABS constants)."""
+    try:
+        from elftools.elf.elffile import ELFFile
+        with open(path, "rb") as fh:
+            if fh.read(4) != b"\x7fELF":
+                return None
+            fh.seek(0)
+            tab = ELFFile(fh).get_section_by_name(".symtab")
+            if tab is None:
+                return None
+            return {sym.name for sym in tab.iter_symbols()
+                    if sym.name and sym["st_shndx"] not in ("SHN_ABS", "SHN_UNDEF")}
+    except Exception:           # noqa: BLE001 - the loader has already accepted the file
+        return None

@@ -20,20 +20,19 @@ def record_summary(s, r) -> str:
 
 
 def cause_text(r) -> str:
-    if not r.cause:
+    return r.cause or ""
+
+
+def cause_field_text(r) -> str:
+    """The VMCS field (and bit) responsible for an exit, for `info exit` and the TUI."""
+    if not r.cause_field:
         return ""
-    text = r.cause
-    if r.cause_field:
-        bits = CONTROL_BITS.get(r.cause_field, {})
-        if r.cause_bit is not None and r.cause_field in CONTROL_BITS:
-            where = f"{r.cause_field} bit {r.cause_bit} ({bits.get(r.cause_bit, '?')})"
-        elif r.cause_bit is not None:
-            where = f"{r.cause_field}, bit {r.cause_bit:#x}"
-        else:
-            where = r.cause_field
-        if where not in text:
-            text += f" [{where}]"
-    return text
+    if r.cause_bit is None:
+        return r.cause_field
+    names = CONTROL_BITS.get(r.cause_field)
+    if names is not None:
+        return f"{r.cause_field} bit {r.cause_bit} ({names.get(r.cause_bit, 'reserved')})"
+    return f"{r.cause_field}, bit {r.cause_bit:#x}"
 
 
 def record_lines(s, r) -> list[str]:
@@ -42,7 +41,7 @@ def record_lines(s, r) -> list[str]:
     lines = []
     if r.kind == "exit":
         head += f", guest RIP {s.where(r.guest_rip)}"
-        q = s.arch.qualification_text(r.reason, r.qualification)
+        q = s.arch.qualification_text(r.reason, r.qualification, r.intr_info)
         if q:
             lines.append(f"  qualification {r.qualification:#x}: {q}")
         if r.intr_info >> 31:
@@ -55,10 +54,14 @@ def record_lines(s, r) -> list[str]:
     return [head, *lines]
 
 
-def transition_lines(s, recs: list, total: int) -> list[str]:
+def transition_lines(s, recs: list, total: int, by_name: dict | None = None) -> list[str]:
+    """The VM exits and entries of one step; when there are many, a count and the last two."""
     out: list[str] = []
-    if total > len(recs):
-        out.append(f"({total - len(recs)} earlier VM transitions not shown; see info exits)")
+    if total > 4:
+        n = sum((by_name or {}).values())
+        what = ", ".join(f"{c} {name}" for name, c in sorted((by_name or {}).items()))
+        out.append(f"({n} VM exit{'s' if n != 1 else ''} on the way: {what}; the last:)")
+        recs = recs[-2:]
     for r in recs:
         lines = record_lines(s, r)
         out.extend(lines)
@@ -70,11 +73,12 @@ def transition_lines(s, recs: list, total: int) -> list[str]:
 
 def exit_row(s, r) -> str:
     """One line of `info exits` (the TUI's exit table uses the same columns)."""
-    q = s.arch.qualification_text(r.reason, r.qualification) if r.kind == "exit" else ""
-    what = r.name if r.kind == "exit" else f"ENTRY FAILURE {r.detail}"
-    rip = s.where(r.guest_rip) if r.kind == "exit" else ""
-    return f"{r.index:>6} {r.icount:>10}  {what:<22} {r.qualification:#10x}  {rip}" + (
-        f"  ({q})" if q else "")
+    if r.kind != "exit":
+        what = f"!{r.name}" if r.reason >= 0 else f"!{r.detail}"
+        return f"{r.index:>6} {r.icount:>10}  {what:<22} {r.qualification:#10x}  (failed entry)"
+    q = s.arch.qualification_text(r.reason, r.qualification, r.intr_info)
+    return f"{r.index:>6} {r.icount:>10}  {r.name:<22} {r.qualification:#10x}  " \
+        f"{s.where(r.guest_rip)}" + (f"  ({q})" if q else "")
 
 
 def exits_lines(s, count=None, reasons=None, first=None, last=None, all_kinds=False):
@@ -102,7 +106,7 @@ def exit_detail_lines(s, index: int) -> list[str]:
         return out
     if r.kind == "exit" or r.reason >= 0:
         out.append(f"  exit reason        {r.reason} {r.name}")
-        q = s.arch.qualification_text(r.reason, r.qualification)
+        q = s.arch.qualification_text(r.reason, r.qualification, r.intr_info)
         out.append(f"  qualification      {r.qualification:#x}" + (f"  {q}" if q else ""))
     if r.kind == "exit":
         out.append(f"  guest RIP          {s.where(r.guest_rip)}")
@@ -122,6 +126,9 @@ def exit_detail_lines(s, index: int) -> list[str]:
         out.append(("  failed check: " if r.kind == "entry-fail" else "  cause: ") + c)
     elif r.kind == "exit":
         out.append("  cause: (not recorded)")
+    f = cause_field_text(r)
+    if f:
+        out.append(f"  responsible VMCS field: {f}")
     return out
 
 
@@ -185,7 +192,8 @@ def control_lines(s, what: str | None = None, show_all: bool = False) -> list[st
         out.append(f"  {f.description}; {f.width}-bit, {dict(c.areas)[f.area]}, encoding "
                    f"{f.key:#06x}" + (", read-only" if f.read_only else ""))
         return out
-    fields = c.fields(what.lower() if what else None)
+    order = {k: i for i, (k, _) in enumerate(c.areas)}
+    fields = sorted(c.fields(what.lower() if what else None), key=lambda f: order[f.area])
     area = None
     hidden = 0
     for f in fields:
@@ -248,7 +256,8 @@ def translate_lines(s, addr: int, context: str | None = None) -> list[str]:
     if t.physical is not None:
         label = "guest-physical" if t.host != t.physical or any(
             st.table.startswith("EPT") for st in t.steps) else "physical"
-        out.append(f"  -> {label} {t.physical:#x} ({t.page_size // 1024} KiB page)")
+        size = f"{t.page_size // 1024} KiB page" if t.page_size else "paging off"
+        out.append(f"  -> {label} {t.physical:#x} ({size})")
     if t.host is not None and any(st.table.startswith("EPT") for st in t.steps):
         out.append(f"  -> host-physical {t.host:#x}")
     if t.error:

@@ -19,7 +19,7 @@ SYSTEM_REGS = {"cr0", "cr2", "cr3", "cr4", "cr8", "efer"}
 PAGE = 4096
 
 
-def _fmt(v: int | None) -> str:
+def fmt_value(v: int | None) -> str:
     return "<unreadable>" if v is None else f"{v:#x}"
 
 
@@ -64,36 +64,18 @@ class MemWatch:
             if w.access == "write":
                 continue
             cur = self._value_now(w)
-            self.s.watch_fired(w, [f"Value = {_fmt(cur)}"])
+            self.s.watch_fired(w, [f"Value = {fmt_value(cur)}"])
 
     def write(self, cpu, lin, paddr, size, value) -> None:
         if not self.points:
             return
-        for w, a in list(self._matches(cpu, lin, paddr, size)):
+        for w, _ in list(self._matches(cpu, lin, paddr, size)):
             if w.access == "read":
                 continue
-            old = self._value_now(w)
-            new = old
-            if old is not None:
-                new = _overlay(old, w.address, w.size, a, size, value)
-            if w.access == "write" and new == old:
-                continue
-            w.old = new
-            self.s.watch_fired(w, [f"Old value = {_fmt(old)}", f"New value = {_fmt(new)}"])
+            self.s.watch_fired(w, None, old=self._value_now(w), mem_write=True)
 
     def _value_now(self, w: Watchpoint) -> int | None:
         return self.s.watch_value(w)
-
-
-def _overlay(old: int, wa: int, wsize: int, a: int, size: int, value: int) -> int:
-    """The watched bytes after `size` bytes of `value` are written at `a`."""
-    out = bytearray(old.to_bytes(wsize, "little"))
-    data = value.to_bytes(size, "little")
-    for i in range(size):
-        j = a + i - wa
-        if 0 <= j < wsize:
-            out[j] = data[i]
-    return int.from_bytes(out, "little")
 
 
 class RegVmcsWatch:
@@ -110,8 +92,7 @@ class RegVmcsWatch:
         self.soft_points = [w for w in points if w.target == "reg" and w.software]
         self.vmcs_points = [w for w in points if w.target == "vmcs"]
 
-    def check_regs(self, points) -> bool:
-        fired = False
+    def check_regs(self, points) -> None:
         ctx = self.s.arch.context()
         for w in points:
             if w.context != "any" and w.context != ctx:
@@ -122,9 +103,8 @@ class RegVmcsWatch:
                 new = w.old
             if new != w.old:
                 old, w.old = w.old, new
-                self.s.watch_fired(w, [f"Old value = {_fmt(old)}", f"New value = {_fmt(new)}"])
-                fired = True
-        return fired
+                self.s.watch_fired(w, [f"Old value = {fmt_value(old)}",
+                                       f"New value = {fmt_value(new)}"])
 
     def check_vmcs(self, kind: str, payload) -> None:
         cur = self.s.arch.cpu.vmx.current
@@ -140,14 +120,14 @@ class RegVmcsWatch:
                 if f is None or f[0].encoding != enc:
                     continue
                 if mnem == "vmread" and w.access != "write":
-                    self.s.watch_fired(w, [f"VMREAD {w.name}: value = {_fmt(new)}"])
+                    self.s.watch_fired(w, [f"VMREAD {w.name}: value = {fmt_value(new)}"])
                 elif mnem == "vmwrite" and w.access != "read":
                     old, w.old = w.old, new
-                    self.s.watch_fired(w, [f"VMWRITE {w.name}", f"Old value = {_fmt(old)}",
-                                           f"New value = {_fmt(new)}"])
+                    self.s.watch_fired(w, [f"VMWRITE {w.name}", f"Old value = {fmt_value(old)}",
+                                           f"New value = {fmt_value(new)}"])
                 continue
             if w.access != "read" and new != w.old:  # the processor updated it (exit/entry)
                 old, w.old = w.old, new
                 what = "VM exit" if kind == "vmexit" else "VM entry"
-                self.s.watch_fired(w, [f"{what} updated {w.name}", f"Old value = {_fmt(old)}",
-                                       f"New value = {_fmt(new)}"])
+                self.s.watch_fired(w, [f"{what} updated {w.name}", f"Old value = {fmt_value(old)}",
+                                       f"New value = {fmt_value(new)}"])

@@ -151,13 +151,14 @@ class X86Arch:
     def _read_int(self, lin: int, size: int) -> int:
         return int.from_bytes(self.read_virt(lin, size), "little")
 
-    def gdt_lines(self) -> list[str]:
+    def gdt_lines(self, everything: bool = False) -> list[str]:
         c = self.cpu
-        return tables.gdt(self._read_int, c.gdtr[0], c.gdtr[1], bool(c.efer & 0x400))
+        return tables.gdt(self._read_int, c.gdtr[0], c.gdtr[1], bool(c.efer & 0x400),
+                          8192 if everything else 32)
 
     def idt_lines(self) -> list[str]:
         c = self.cpu
-        return tables.idt(self._read_int, c.idtr[0], c.idtr[1], c.mode_name)
+        return tables.idt(self._read_int, c.idtr[0], c.idtr[1], c.mode_name, 256)
 
     def tss_lines(self) -> list[str]:
         c = self.cpu
@@ -183,7 +184,10 @@ class X86Arch:
                             ev.intr_info, ev.cause, ev.cause_field, ev.cause_bit)
             if failed:
                 rep = cpu.vmx.last_entry
-                out.detail = rep.outcome if rep is not None else "VM-entry failure"
+                insn = rep.instruction if rep is not None else "VM entry"
+                out.detail = f"{insn}: exit {base} {out.name}"
+                if rep is not None and rep.failed is not None:
+                    out.cause = f"{rep.failed.name} (SDM {rep.failed.sdm}): {rep.detail}"
             return out
         if kind in ("vmentry", "vmfail"):
             rep = payload
@@ -194,13 +198,18 @@ class X86Arch:
                 ev.guest_rip = c["GUEST_RIP"]
             if kind == "vmfail":
                 ev.name = rep.outcome               # VMfailInvalid / VMfailValid(n)
+                err = c["VM_INSTRUCTION_ERROR"] if c is not None and "Valid" in rep.outcome \
+                    else 0
+                if err:
+                    from machine.x86.vmx.tables import VM_INSTRUCTION_ERRORS
+                    ev.detail += f" ({VM_INSTRUCTION_ERRORS.get(err, 'error ' + str(err))})"
             if rep.failed is not None:
                 ev.cause = f"{rep.failed.name} (SDM {rep.failed.sdm}): {rep.detail}"
             return ev
         return None
 
-    def qualification_text(self, reason: int, q: int) -> str:
-        return qualification(reason, q).text
+    def qualification_text(self, reason: int, q: int, intr: int = 0) -> str:
+        return qualification(reason, q, intr).text
 
     def intr_text(self, info: int) -> str:
         return _intr(info).text
@@ -233,7 +242,8 @@ class X86Arch:
 
     def exit_variables(self, ev: VirtEvent) -> dict:
         """$exit_reason, $exit_qual (with named fields) and friends for conditions."""
-        return {"exit_reason": ev.reason, "exit_qual": qualification(ev.reason, ev.qualification),
+        return {"exit_reason": ev.reason,
+                "exit_qual": qualification(ev.reason, ev.qualification, ev.intr_info),
                 "exit_intr": _intr(ev.intr_info), "guest_rip": ev.guest_rip,
                 "exit_len": ev.length,
                 "guest_linear": ev.guest_linear or 0, "guest_physical": ev.guest_physical or 0}

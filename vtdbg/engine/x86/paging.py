@@ -134,7 +134,7 @@ def translate(bus, r: Regs, lin: int, ept_steps: bool = True) -> Translation:
 
 def _guest_walk(mem, r: Regs, lin: int, t: Translation):
     if not r.cr0 & 0x80000000:
-        return (lin & 0xFFFFFFFF if not r.efer & 0x400 else lin), 4096
+        return (lin & 0xFFFFFFFF if not r.efer & 0x400 else lin), 0      # paging off
     if r.efer & 0x400:
         if (lin >> 47) not in (0, 0x1FFFF):
             t.error = f"{lin:#x} is not canonical"

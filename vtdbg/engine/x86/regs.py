@@ -54,6 +54,11 @@ def bit_names(value: int, table) -> str:
     return " ".join(n for b, n in table if value >> b & 1)
 
 
+def bracket(value: int, table) -> str:
+    names = bit_names(value, table)
+    return f"[ {names} ]" if names else "[ ]"
+
+
 def describe_ar(ar: int) -> str:
     """A segment's access rights in the VMX layout (SDM 25.4.1, Table 25-2)."""
     if ar & 0x10000:
@@ -97,7 +102,7 @@ def build(cpu) -> RegisterFile:
         cpu.update_mode()
     regs.append(RegDesc("rflags", 64, "flags", lambda: F.materialize(cpu), set_flags,
                         aliases=("eflags", "flags"),
-                        describe=lambda v: f"[ {bit_names(v, FLAG_BITS)} ] IOPL={(v >> 12) & 3}"))
+                        describe=lambda v: f"{bracket(v, FLAG_BITS)} IOPL={(v >> 12) & 3}"))
 
     for s, name in enumerate(SEGS):
         regs.append(RegDesc(name, 16, "segment", (lambda s=s: cpu.segs[s].sel), None,
@@ -122,14 +127,14 @@ def build(cpu) -> RegisterFile:
             changed_mode()
         return f
     regs.append(RegDesc("cr0", 64, "control", lambda: cpu.cr0, cr_set("cr0"),
-                        describe=lambda v: f"[ {bit_names(v, CR0_BITS)} ]"))
+                        describe=lambda v: bracket(v, CR0_BITS)))
     regs.append(RegDesc("cr2", 64, "control", lambda: cpu.cr2, cr_set("cr2"), address=True))
     regs.append(RegDesc("cr3", 64, "control", lambda: cpu.cr3, cr_set("cr3")))
     regs.append(RegDesc("cr4", 64, "control", lambda: cpu.cr4, cr_set("cr4"),
-                        describe=lambda v: f"[ {bit_names(v, CR4_BITS)} ]"))
+                        describe=lambda v: bracket(v, CR4_BITS)))
     regs.append(RegDesc("cr8", 4, "control", lambda: cpu.cr8, cr_set("cr8")))
     regs.append(RegDesc("efer", 64, "control", lambda: cpu.efer, cr_set("efer"),
-                        describe=lambda v: f"[ {bit_names(v, EFER_BITS)} ]"))
+                        describe=lambda v: bracket(v, EFER_BITS)))
     regs.append(RegDesc("xcr0", 64, "control", lambda: cpu.xcr0, cr_set("xcr0")))
     for n in (0, 1, 2, 3, 6, 7):
         regs.append(RegDesc(f"dr{n}", 64, "debug", (lambda n=n: cpu.dr[n]),

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from .regs import SYS_TYPES, describe_ar
 
-LIMIT_ROWS = 256
-
 
 def _desc(lo: int, hi: int):
     base = (lo >> 16) | ((hi & 0xFF) << 16) | (hi & 0xFF000000)
@@ -19,56 +17,77 @@ def _desc(lo: int, hi: int):
     return base, limit, ar
 
 
-def gdt(read, base: int, limit: int, long_mode: bool) -> list[str]:
+def gdt(read, base: int, limit: int, long_mode: bool, rows: int = 32) -> list[str]:
+    """The first `rows` slots (null descriptors after the first are left out)."""
     lines = [f"GDT at {base:#x}, limit {limit:#x} ({(limit + 1) // 8} slots)"]
     i = 0
-    while i * 8 + 7 <= limit and i < LIMIT_ROWS:
+    while i * 8 + 7 <= limit and i < 8192:
+        if i >= rows:
+            lines.append(f"  ... slots {i} and up not shown (`info gdt all`)")
+            break
         raw = read(base + 8 * i, 8)
         lo, hi = raw & 0xFFFFFFFF, raw >> 32
         sel = i * 8
         if raw == 0:
-            lines.append(f"  [{i:3}] {sel:#06x}  null")
+            if i == 0:
+                lines.append(f"  [{i:4}] {sel:#06x}  null")
             i += 1
             continue
         b, lim, ar = _desc(lo, hi)
         wide = long_mode and not ar & 0x10 and (ar & 0xF) in (2, 9, 11, 12)
         if wide and i * 8 + 15 <= limit:
             b |= (read(base + 8 * i + 8, 8) & 0xFFFFFFFF) << 32
-        lines.append(f"  [{i:3}] {sel:#06x}  base {b:#x} limit {lim:#x} ar {ar:#06x}  "
+        lines.append(f"  [{i:4}] {sel:#06x}  base {b:#x} limit {lim:#x} ar {ar:#06x}  "
                      f"{describe_ar(ar)}")
         i += 2 if wide else 1
     return lines
 
 
-def idt(read, base: int, limit: int, mode: str) -> list[str]:
+def idt(read, base: int, limit: int, mode: str, rows: int = 256) -> list[str]:
+    """Gates of the first `rows` vectors; runs of identical gates are shown as one line."""
     if mode == "real":
-        lines = [f"IVT at {base:#x}, limit {limit:#x}"]
-        for v in range(min((limit + 1) // 4, LIMIT_ROWS)):
+        entries = []
+        for v in range(min((limit + 1) // 4, rows)):
             ent = read(base + 4 * v, 4)
-            if ent:
-                lines.append(f"  [{v:#04x}] {ent >> 16:04x}:{ent & 0xFFFF:04x}")
-        return lines
+            entries.append((v, f"{ent >> 16:04x}:{ent & 0xFFFF:04x}" if ent else None))
+        return [f"IVT at {base:#x}, limit {limit:#x}"] + _runs(entries)
     size = 16 if mode in ("64-bit", "compatibility") else 8
     lines = [f"IDT at {base:#x}, limit {limit:#x} ({(limit + 1) // size} gates)"]
-    for v in range(min((limit + 1) // size, LIMIT_ROWS)):
+    entries = []
+    for v in range(min((limit + 1) // size, rows)):
         lo = read(base + size * v, 8)
         if not lo:
+            entries.append((v, None))
             continue
         hi = read(base + size * v + 8, 8) if size == 16 else 0
         off = (lo & 0xFFFF) | ((lo >> 32) & 0xFFFF0000) | ((hi & 0xFFFFFFFF) << 32)
         sel = (lo >> 16) & 0xFFFF
         typ = (lo >> 40) & 0xF
-        dpl = (lo >> 45) & 3
-        present = lo >> 47 & 1
         ist = (lo >> 32) & 7 if size == 16 else 0
-        kind = SYS_TYPES.get(typ, f"type {typ}")
-        text = f"  [{v:#04x}] {kind:16} {sel:#06x}:{off:#x} DPL {dpl}"
+        text = f"{SYS_TYPES.get(typ, f'type {typ}'):16} {sel:#06x}:{off:#x} DPL {(lo >> 45) & 3}"
         if ist:
             text += f" IST{ist}"
-        if not present:
+        if not lo >> 47 & 1:
             text += " not present"
-        lines.append(text)
-    return lines
+        entries.append((v, text))
+    return lines + _runs(entries)
+
+
+def _runs(entries) -> list[str]:
+    out = []
+    i = 0
+    while i < len(entries):
+        v, text = entries[i]
+        j = i
+        while j + 1 < len(entries) and entries[j + 1][1] == text:
+            j += 1
+        if text is not None:
+            if j > i:
+                out.append(f"  [{v:#04x}-{entries[j][0]:#04x}] {text}  ({j - i + 1} gates)")
+            else:
+                out.append(f"  [{v:#04x}] {text}")
+        i = j + 1
+    return out
 
 
 TSS64 = [("RSP0", 4, 8), ("RSP1", 12, 8), ("RSP2", 20, 8)] + \

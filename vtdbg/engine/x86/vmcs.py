@@ -75,7 +75,9 @@ class Decoded(int):
 
 
 # -- exit qualifications (SDM 28.2.1, Tables 28-1 .. 28-7) -------------------------------------
-def qualification(reason: int, q: int) -> Decoded:
+def qualification(reason: int, q: int, intr: int = 0) -> Decoded:
+    """The exit qualification of `reason` with named fields; intr: the exit's interruption
+    information (exception exits: the qualification depends on the vector)."""
     reason &= 0xFFFF
     f: dict[str, int] = {}
     text = ""
@@ -123,8 +125,15 @@ def qualification(reason: int, q: int) -> Decoded:
     elif reason == 14:
         f = {"address": q}
         text = f"INVLPG {q:#x}"
-    elif reason == 0 and q:
-        text = f"{q:#x}"
+    elif reason == 0:
+        vec = intr & 0xFF if intr >> 31 else -1
+        if vec == 14:
+            f = {"address": q}
+            text = "the page-fault linear address"
+        elif vec == 1:
+            f = {"b0": q & 1, "b1": q >> 1 & 1, "b2": q >> 2 & 1, "b3": q >> 3 & 1,
+                 "bd": q >> 13 & 1, "bs": q >> 14 & 1}
+            text = "pending debug exceptions (DR6 bits)" if q else ""
     f["value"] = q
     return Decoded(q, f, text)
 
