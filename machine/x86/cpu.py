@@ -93,6 +93,10 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin, VmxRootMixin, VmEntryMix
         self.vctl = self.vmcs = None       # controls and VMCS in force in non-root operation
         self.timer_deadline = None         # VMX-preemption timer expiry, in time units
         self.mtf_pending = False
+        self.dbg_held = 0                  # #DB trap causes (DR6 layout) held by MOV-SS blocking
+        self.db_bits = 0                   # causes of the #DB being raised in non-root operation
+        self.pending_dbg = 0               # VMX: debug traps pending at an MTF exit
+        self.rep_once = False              # REP string instructions stop after one iteration
         self.vectoring_info = self.vectoring_error = 0
         self.resched = False
         self.last_vmexit = None
@@ -291,7 +295,7 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin, VmxRootMixin, VmEntryMix
                 return None
             if self.vctl.proc(27) and not self.halted:
                 self.shadow = 0           # any STI/MOV-SS blocking covers just this instruction
-                self._exec_one()          # monitor trap flag: exit after each instruction
+                self._exec_one(mtf=True)  # monitor trap flag: exit after each instruction
                 if self.vmx.nonroot:
                     self.mtf_pending = True
                 self.pending = True
@@ -330,9 +334,16 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin, VmxRootMixin, VmEntryMix
         self.pending = False
         return None
 
-    def _exec_one(self) -> None:
-        """Run one instruction on the slow path (shadows, TF); a TF trap follows it."""
+    def _exec_one(self, mtf: bool = False) -> None:
+        """Run one instruction on the slow path (shadows, TF, MTF); a TF trap follows it.
+
+        A debug trap raised by MOV SS/POP SS is held until after the next instruction (SDM
+        6.8.3). Under the monitor trap flag a REP string instruction runs one iteration
+        (SDM 26.5.2) and the MTF exit comes before debug traps, which stay pending (26.7.8)."""
         tf = self.rflags & F.TF
+        held, self.dbg_held = self.dbg_held, 0
+        shadow0 = self.shadow
+        self.rep_once = mtf
         try:
             insn, fn = self.decode_at((self.segs[CS].base + self.rip) & self.lin_mask)
             fn()
@@ -345,11 +356,31 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin, VmxRootMixin, VmEntryMix
         except VmExit as e:
             if e.trap_like:
                 self.icount += 1
+            self.dbg_held = held            # still blocked: the exit records them (SDM 28.3.4)
             self.vm_exit(e)
             return
-        if tf:
-            self.dr[6] |= 0x4000            # BS: single-step trap (SDM 17.3.1.4)
-            self.exception(1, None, trap=True)
+        finally:
+            self.rep_once = False
+        bits = held | (0x4000 if tf else 0)  # BS: single-step trap (SDM 17.3.1.4)
+        if not bits:
+            return
+        if self.shadow == 2 and shadow0 != 2:
+            self.dbg_held = bits
+        elif mtf and self.vmx.nonroot:
+            self.pending_dbg = bits
+        else:
+            self.debug_trap(bits)
+
+    def debug_trap(self, bits: int) -> None:
+        """Raise a #DB trap with these causes (DR6 layout; bit 12 is the VMX enabled-breakpoint
+        flag). DR6 records them, unless the #DB causes a VM exit: then they are its
+        qualification and DR6 is left alone (SDM 28.2.1, 28.3.4 / Table 28-1)."""
+        bits &= 0x600F
+        if self.vmx.nonroot:
+            self.db_bits = bits
+        else:
+            self.dr[6] |= bits
+        self.exception(1, None, trap=True)
 
     # -- decoding and the block cache ------------------------------------------------
     def _fetch_block(self, lin: int) -> Block:

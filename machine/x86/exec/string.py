@@ -202,10 +202,11 @@ def string(cpu, d):
             if cpu.vmx.nonroot:
                 _io_exit(regs[6] & am, regs[7] & am)
         delta = -size if cpu.rflags & DF else size
-        quick = fast if delta > 0 else None
+        once = cpu.rep_once                     # monitor trap flag: one iteration (26.5.2)
+        quick = fast if delta > 0 and not once else None
         si = regs[6] & am
         di = regs[7] & am
-        for _ in range(CHUNK):
+        for _ in range(1 if once else CHUNK):
             k = quick(si, di, cnt) if quick is not None else 0
             if k:
                 si = (si + k * size) & am

@@ -152,11 +152,23 @@ class VmEntryMixin:
         self.pending = self.resched = True
         self.vmx_enter_nonroot(x)
         info = c["VM_ENTRY_INTR_INFO_FIELD"]
+        self.pending_dbg = self.dbg_held = 0
+        pend = c["GUEST_PENDING_DBG_EXCEPTIONS"]
         if info >> 31:
             self.shadow = 0
             self.halted = False
             self.inject_event(info, c["VM_ENTRY_EXCEPTION_ERROR_CODE"],
                               c["VM_ENTRY_INSTRUCTION_LEN"])
+        elif pend & 0x5000 and c["GUEST_ACTIVITY_STATE"] < 2:
+            # Valid pending debug exceptions (BS or enabled breakpoint): held by MOV-SS
+            # blocking, else a #DB trap before the first instruction, followed by an MTF
+            # exit when the control is set (SDM 27.6.3, 26.5.2).
+            if intr & 2:
+                self.dbg_held = pend
+            else:
+                self.debug_trap(pend)
+                if self.vmx.nonroot and ctl.proc(27):
+                    self.mtf_pending = True
 
 
 def _seg(c, name: str) -> Seg:

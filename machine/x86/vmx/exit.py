@@ -89,8 +89,15 @@ class VmExitMixin:
         if self.nmi_blocked:
             intr |= 8
         c["GUEST_INTERRUPTIBILITY_INFO"] = intr
-        c["GUEST_PENDING_DBG_EXCEPTIONS"] = getattr(self, "pending_dbg", 0) if ev.reason in (
-            37,) else 0
+        # Saved for MTF exits, and for other exits (not a #DB) under MOV-SS blocking of debug
+        # exceptions; clear for all others (SDM 28.3.4).
+        pend = 0
+        if ev.reason == 37:
+            pend = self.pending_dbg | self.dbg_held
+        elif self.shadow == 2 and not (ev.reason == 0 and ev.intr_info & 0x7FF == 0x301):
+            pend = self.dbg_held
+        c["GUEST_PENDING_DBG_EXCEPTIONS"] = pend
+        self.pending_dbg = self.dbg_held = 0
         if ctl.exit(22):
             c["VMX_PREEMPTION_TIMER_VALUE"] = self.preemption_timer_value()
         if ctl.proc2(1) and self.cr0 & 0x80000000 and self.cr4 & 0x20 and not self.efer & EFER_LMA:

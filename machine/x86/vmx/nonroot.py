@@ -69,11 +69,16 @@ class VmxNonRootMixin:
                 if vector == 14 and kind == TYPE_HW:
                     qual = self.cr2                  # the faulting linear address
                     self.cr2 = getattr(self, "cr2_before_pf", self.cr2)
+                elif vector == 1 and kind == TYPE_HW:
+                    qual, self.db_bits = self.db_bits, 0     # DR6 is not written (28.2.1)
                 if kind != TYPE_HW:
                     # INT3/INTO/INT1 exits are reported on the instruction (SDM 28.2.1).
                     self.rip = (self.rip - length) & (
                         0xFFFFFFFFFFFFFFFF if self.code_bits == 64 else 0xFFFFFFFF)
                 self.vmx_exception_exit(vector, error, kind, length, qual)
+            if vector == 1 and kind == TYPE_HW and self.db_bits:
+                self.dr[6] |= self.db_bits
+                self.db_bits = 0
             info = vector | (kind << 8) | INTR_VALID
             if error is not None and kind == TYPE_HW and vector in (8, 10, 11, 12, 13, 14, 17):
                 info |= 1 << 11
