@@ -361,6 +361,8 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin, VmxRootMixin, VmEntryMix
             return
         finally:
             self.rep_once = False
+        if shadow0 and self.shadow == shadow0:
+            self.shadow = 0                 # the blocked instruction completed: blocking ends
         bits = held | (0x4000 if tf else 0)  # BS: single-step trap (SDM 17.3.1.4)
         if not bits:
             return
