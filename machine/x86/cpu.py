@@ -97,6 +97,7 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin, VmxRootMixin, VmEntryMix
         self.db_bits = 0                   # causes of the #DB being raised in non-root operation
         self.pending_dbg = 0               # VMX: debug traps pending at an MTF exit
         self.rep_once = False              # REP string instructions stop after one iteration
+        self.iret_unblocked_nmi = False    # the faulting IRET just ended (virtual-)NMI blocking
         self.vectoring_info = self.vectoring_error = 0
         self.resched = False
         self.last_vmexit = None

@@ -538,14 +538,21 @@ def iret(cpu, d):
     def f():
         # IRET ends NMI blocking even when it faults (SDM 6.7.1; Vol. 3C 28.2.3) -- in VMX
         # non-root operation with NMI exiting and no virtual NMIs it leaves it alone (26.3).
+        unblocked = False
         if not (cpu.vmx.nonroot and cpu.vctl.pin(3) and not cpu.vctl.pin(5)):
+            unblocked = cpu.nmi_blocked
             cpu.nmi_blocked = False
         if cpu.nmi_pending:
             cpu.pending = True
-        if not cpu.cr0 & 1:
-            iret_real(cpu, size)
-        elif cpu.rflags & F.VM:
-            iret_v86(cpu, size)
-        else:
-            iret_protected(cpu, size, (cpu.rip + n) & ipm)
+        try:
+            if not cpu.cr0 & 1:
+                iret_real(cpu, size)
+            elif cpu.rflags & F.VM:
+                iret_v86(cpu, size)
+            else:
+                iret_protected(cpu, size, (cpu.rip + n) & ipm)
+        except CpuFault:
+            # An exit for this fault reports the unblocking (SDM 28.2.2, bit 12).
+            cpu.iret_unblocked_nmi = unblocked and cpu.vmx.nonroot
+            raise
     return f

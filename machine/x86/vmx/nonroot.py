@@ -62,6 +62,7 @@ class VmxNonRootMixin:
         if kind is None:
             kind = (TYPE_NMI if vector == 2 else TYPE_EXT) if external else (
                 TYPE_HW if exc else TYPE_SWINT)
+        iret_unblock, self.iret_unblocked_nmi = self.iret_unblocked_nmi, False
         try:
             if kind in (TYPE_HW, TYPE_SWEXC, TYPE_PRIVSW) and \
                     self.vmx_exception_exits(vector, error):
@@ -75,7 +76,7 @@ class VmxNonRootMixin:
                     # INT3/INTO/INT1 exits are reported on the instruction (SDM 28.2.1).
                     self.rip = (self.rip - length) & (
                         0xFFFFFFFFFFFFFFFF if self.code_bits == 64 else 0xFFFFFFFF)
-                self.vmx_exception_exit(vector, error, kind, length, qual)
+                self.vmx_exception_exit(vector, error, kind, length, qual, iret_unblock)
             if vector == 1 and kind == TYPE_HW and self.db_bits:
                 self.dr[6] |= self.db_bits
                 self.db_bits = 0
@@ -114,10 +115,12 @@ class VmxNonRootMixin:
         return bool(self.exc_bitmap >> vector & 1)
 
     def vmx_exception_exit(self, vector: int, error, kind: int, length: int = 0,
-                           qualification: int = 0) -> None:
+                           qualification: int = 0, iret_unblock: bool = False) -> None:
         info = vector | (kind << 8) | INTR_VALID
         if error is not None and kind == TYPE_HW:
             info |= 1 << 11
+        if iret_unblock and vector != 8:
+            info |= 1 << 12                   # NMI unblocking due to IRET (SDM 28.2.2)
         cause = (f"bit {vector} of the exception bitmap" if vector != 14 else
                  "bit 14 of the exception bitmap with the #PF error-code mask/match")
         raise VmExit(0, qualification, length, intr_info=info, intr_error=error or 0,
