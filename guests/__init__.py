@@ -20,18 +20,19 @@ class Guest:
     exit_code: int = 0         # what the guest writes to the exit port when all went well
     rom: bool = False          # also emit <name>.bin, the raw 64 KiB ROM image
     embeds: str | None = None  # another guest whose raw image (and symbols) this one carries
+    arch: str = "x86"          # "x86" or "ia64": the directory and the binutils to build with
 
     @property
     def source(self) -> Path:
-        return ROOT / "x86" / f"{self.name}.S"
+        return ROOT / self.arch / f"{self.name}.S"
 
     @property
     def elf(self) -> Path:
-        return ROOT / "x86" / f"{self.name}.elf"
+        return ROOT / self.arch / f"{self.name}.elf"
 
     @property
     def bin(self) -> Path:
-        return ROOT / "x86" / f"{self.name}.bin"
+        return ROOT / self.arch / f"{self.name}.bin"
 
 
 GUESTS = [
@@ -53,8 +54,25 @@ GUESTS = [
 ]
 
 
+# Itanium guests (guests/ia64/, built with binutils-ia64-linux-gnu; run on machine/ia64/board.py)
+IA64_GUESTS = [
+    Guest("hello", 64, "ia64.ld",
+          "IA-64: greets on the serial console and exits with code 0", arch="ia64"),
+    Guest("rse", 64, "ia64.ld",
+          "IA-64: register stack engine: deep recursion with spills and fills, flushrs, "
+          "br.ctop over rotating registers, a static PAL call", arch="ia64"),
+    Guest("intr", 64, "ia64.ld",
+          "IA-64: IVT, break handler with cover/rfi, interval-timer interrupts while halted in "
+          "PAL_HALT_LIGHT", arch="ia64"),
+    Guest("tlb", 64, "ia64.ld",
+          "IA-64: virtual mode via TRs and rfi, Alternate Data TLB handler with itc.d, ptc.l, "
+          "the VHPT walker, a stacked PAL call", arch="ia64"),
+]
+
+
 def find(name: str) -> Guest | None:
-    for g in GUESTS:
-        if g.name == name:
+    """A bundled guest by name ("hello") or by architecture and name ("ia64/hello")."""
+    for g in GUESTS + IA64_GUESTS:
+        if name in (g.name, f"{g.arch}/{g.name}"):
             return g
     return None

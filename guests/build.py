@@ -19,13 +19,32 @@ from pathlib import Path
 if __package__ in (None, ""):                 # run as a script: make `guests` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from guests import GUESTS, ROOT, Guest
+from guests import GUESTS, IA64_GUESTS, ROOT, Guest
 
 TOOLS = ("as", "ld", "objcopy")
+IA64_TOOLS = ("ia64-linux-gnu-as", "ia64-linux-gnu-ld")     # Debian binutils-ia64-linux-gnu
 
 
 def have_tools() -> bool:
     return all(shutil.which(t) for t in TOOLS)
+
+
+def have_ia64_tools() -> bool:
+    return all(shutil.which(t) for t in IA64_TOOLS)
+
+
+def build_ia64(guest: Guest, out_dir: Path) -> list[Path]:
+    """Assemble (gas -xexplicit: dependency violations are checked) and link an IA-64 guest."""
+    src_dir = guest.source.parent
+    out_dir.mkdir(parents=True, exist_ok=True)
+    elf = out_dir / guest.elf.name
+    with tempfile.TemporaryDirectory() as tmp:
+        obj = Path(tmp) / f"{guest.name}.o"
+        _run([IA64_TOOLS[0], "-xexplicit", "-o", str(obj), guest.source.name], src_dir)
+        _run([IA64_TOOLS[1], "-nostdlib", "--build-id=none", "--no-warn-rwx-segments",
+              "-z", "max-page-size=0x1000", "-T",
+              guest.script, "-o", str(elf), str(obj)], src_dir)
+    return [elf]
 
 
 def _run(cmd: list[str], cwd: Path) -> None:
@@ -65,6 +84,8 @@ def build(guest: Guest, out_dir: Path) -> list[Path]:
     A guest that embeds another (minivmm carries guestos) gets, in its build directory, the
     inner guest's raw image `<inner>.bin` for `.incbin` and its symbols with the prefix
     `<inner>_`."""
+    if guest.arch == "ia64":
+        return build_ia64(guest, out_dir)
     src_dir = guest.source.parent
     elf = out_dir / guest.elf.relative_to(ROOT / "x86")     # vmxtests/NAME.elf for a scenario
     elf.parent.mkdir(parents=True, exist_ok=True)
@@ -93,7 +114,7 @@ def build(guest: Guest, out_dir: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python3 -m guests.build", description=__doc__.split("\n")[0])
-    ap.add_argument("--out", type=Path, default=ROOT / "x86")
+    ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("names", nargs="*")
     a = ap.parse_args(argv)
     if not have_tools():
@@ -104,7 +125,16 @@ def main(argv: list[str] | None = None) -> int:
     todo = [g for g in GUESTS + vmx_scenarios() if not a.names or g.name in a.names
             or (g.name.startswith("vmxtests/") and "vmxtests" in a.names)]
     for g in todo:
-        for p in build(g, a.out):
+        for p in build(g, a.out or ROOT / "x86"):
+            print(p)
+    ia64 = [g for g in IA64_GUESTS if not a.names or g.name in a.names
+            or f"ia64/{g.name}" in a.names]
+    if ia64 and not have_ia64_tools():
+        print("guests.build: IA-64 guests skipped (needs binutils-ia64-linux-gnu)",
+              file=sys.stderr)
+        ia64 = []
+    for g in ia64:
+        for p in build(g, a.out or ROOT / "ia64"):
             print(p)
     return 0
 

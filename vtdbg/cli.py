@@ -126,9 +126,9 @@ def _shown(path) -> str:
 
 
 def cmd_guests(out) -> int:
-    from guests import GUESTS
-    width = max(len(g.name) for g in GUESTS)
-    for g in GUESTS:
+    from guests import GUESTS, IA64_GUESTS
+    width = max(len(g.name) for g in GUESTS + IA64_GUESTS)
+    for g in GUESTS + IA64_GUESTS:
         out.write(f"{g.name:<{width}}  {_shown(g.elf)}\n{'':<{width}}  {g.description}\n")
     return 0
 
@@ -154,14 +154,15 @@ def exit_status(stop) -> int:
 
 
 def cmd_run(guest: str, limit: int | None, ram: int, address: int | None, out) -> int:
-    from machine.board import Machine
+    from machine.ia64.board import board_for
     from machine.loader import LoadError
     if ram < 1 or ram > 3072:
         raise VtdbgError(f"--ram must be between 1 and 3072 MiB, not {ram}")
     if limit is not None and limit < 0:
         raise VtdbgError("--limit must not be negative")
     path = resolve_guest(guest)
-    m = Machine(ram_mib=ram)
+    m = board_for(path)(ram_mib=ram)               # the PC or the IA-64 board
+
     try:
         m.load(path, address)
     except LoadError as e:

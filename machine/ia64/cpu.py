@@ -48,6 +48,7 @@ class IA64CPU(MmuMixin, DeliveryMixin, RseMixin, SysRegsMixin):
         self._build = build
         self.breakpoints: set[int] = set()
         self.observer = None
+        self.firmware: dict = {}             # physical address -> callable(cpu) -> next IP
         self.reset()
 
     # -- state ------------------------------------------------------------------------
@@ -193,7 +194,11 @@ class IA64CPU(MmuMixin, DeliveryMixin, RseMixin, SysRegsMixin):
                 self.external_interrupt()
                 return None
         if self.halted:
-            return HALT
+            if self.highest_deliverable() is None:
+                return HALT
+            self.halted = False                  # an interrupt ends PAL_HALT_LIGHT
+            self.pending = True
+            return None
         if self.psr & ONE_SHOT or (self.psr & P.DB and any(self.ibr[1::2])):
             return self._one_by_one()
         self.pending = False
@@ -245,6 +250,10 @@ class IA64CPU(MmuMixin, DeliveryMixin, RseMixin, SysRegsMixin):
         bps = self.breakpoints
         in_ram = ppage is not None and ppage + 4096 <= self.bus.ram_size \
             and self.bus.ram_page(ppage)
+        fw = self.firmware.get(ppage + (addr & 0xFFF)) if not in_ram else None
+        if fw is not None:                   # firmware implemented in Python (pal.py)
+            cpu = self
+            return Block([lambda: fw(cpu)], [(ip, ri)], [(ip, ri)], ppage, [None])
         while True:
             off = addr & 0xFFF
             raw = bytes(self.ram[ppage + off:ppage + off + 16]) if in_ram else \
@@ -294,6 +303,11 @@ class IA64CPU(MmuMixin, DeliveryMixin, RseMixin, SysRegsMixin):
         self.cache.clear()
         self.page_blocks.clear()
         self.bus.code_pages.clear()
+
+    def stop_soon(self) -> None:
+        """Stop the run at the end of the current block (for observers)."""
+        self.stop_request = True
+        self.pending = True
 
     def notify(self, kind: str, payload) -> None:
         if self.observer is not None and self.observer(kind, payload):

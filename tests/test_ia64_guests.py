@@ -1,0 +1,137 @@
+"""The IA-64 guests: each runs to its expected console output and exit code on the IA-64
+board, twice identically; the committed images are what guests/build.py makes; the CLI picks
+the IA-64 board for an IA-64 ELF; PAL static and stacked conventions; snapshots."""
+from __future__ import annotations
+
+import pytest
+
+from guests import IA64_GUESTS, find
+from guests.build import build, have_ia64_tools
+from machine.events import StopKind
+from machine.ia64.board import IA64Machine, board_for
+from machine.loader import LoadError
+from tests.ia64util import needs_binutils
+
+EXPECTED = {
+    "hello": "Hello from the vtdbg IA-64 model!\n",
+    "rse": """\
+rse: started, PAL_PROC entry from the loader
+rse: PAL_RSE_INFO: physical stacked registers = 0x0000000000000060
+rse: sum(1..40) by recursion through 18-register frames = 0x0000000000000334
+rse: all frames returned, AR.BSP is back where it started
+rse: flushrs wrote the dirty partition (AR.BSPSTORE == AR.BSP)
+rse: br.ctop pipeline over rotating registers, sum(1..10) = 0x0000000000000037
+""",
+    "intr": """\
+intr: IVT installed
+intr: break, IIM=0x0000000000001234 IIP=0x0000000000100190 slot=0x0000000000000002
+intr: break, IIM=0x0000000000000055 IIP=0x00000000001001b0 slot=0x0000000000000000
+intr: both breaks resumed after themselves, register frame intact
+intr: timer interrupt (IVR=0xe1), tick 0x0000000000000001
+intr: timer interrupt (IVR=0xe1), tick 0x0000000000000002
+intr: timer interrupt (IVR=0xe1), tick 0x0000000000000003
+intr: three ticks while halted in PAL_HALT_LIGHT, done
+""",
+    "tlb": """\
+tlb: running in virtual mode (TRs: the image, PAL, the devices, the VHPT)
+tlb: four new pages in region 1, Alternate Data TLB misses filled by itc.d: 0x0000000000000004
+tlb: after ptc.l one page missed again: 0x0000000000000005
+tlb: region 2 translated by the VHPT walker from thash's entry, no miss
+tlb: PAL_VM_TR_READ (stacked) read DTR 0 back
+""",
+}
+
+
+def run(name: str, limit: int = 500_000):
+    m = IA64Machine()
+    m.load(str(find(f"ia64/{name}").elf))
+    return m, m.run(limit)
+
+
+def test_table_covers_the_sources():
+    from guests import ROOT
+    assert {g.name for g in IA64_GUESTS} == {p.stem for p in (ROOT / "ia64").glob("*.S")}
+    assert set(EXPECTED) == {g.name for g in IA64_GUESTS}
+    for g in IA64_GUESTS:
+        assert g.elf.exists() and g.source.read_text().startswith(f"// {g.name}: ")
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_guest_output_and_exit(name):
+    m, stop = run(name)
+    assert m.console_output().decode() == EXPECTED[name]
+    assert stop.kind is StopKind.EXIT and stop.code == 0
+
+
+def test_runs_are_deterministic():
+    a, sa = run("intr")
+    b, sb = run("intr")
+    assert (sa.icount, a.cpu.time(), a.cpu.read_itc()) == (sb.icount, b.cpu.time(),
+                                                            b.cpu.read_itc())
+
+
+def test_snapshot_restore_replays():
+    m = IA64Machine()
+    m.load(str(find("ia64/rse").elf))
+    m.run(1500)
+    snap = m.snapshot()
+    first = m.run(None)
+    out = m.console_output()
+    m.restore(snap)
+    again = m.run(None)
+    assert (first.kind, first.icount) == (again.kind, again.icount)
+    assert m.console_output() == out
+
+
+def test_pal_calls_are_recorded_and_unknown_ones_fail():
+    m, _ = run("tlb")
+    assert [n for _, n in m.pal.calls] == ["PAL_VM_TR_READ"]
+    m, _ = run("rse")
+    assert m.pal.calls == [(19, "PAL_RSE_INFO")]
+
+
+def test_board_choice_and_loader_errors(tmp_path):
+    assert board_for(str(find("ia64/hello").elf)) is IA64Machine
+    from machine.board import Machine
+    assert board_for(str(find("hello").elf)) is Machine
+    bad = tmp_path / "x.elf"
+    bad.write_bytes(find("hello").elf.read_bytes())
+    with pytest.raises(LoadError, match="EM_IA_64"):
+        IA64Machine().load(str(bad))
+    with pytest.raises(LoadError):
+        Machine().load(str(find("ia64/hello").elf))
+
+
+def test_cli_runs_the_ia64_hello(capsys):
+    import io
+    import sys
+
+    from vtdbg.cli import main
+    buf = io.BytesIO()
+
+    class Out:
+        buffer = buf
+
+        def write(self, s):
+            buf.write(s.encode())
+
+        def flush(self):
+            pass
+    old = sys.stdout
+    sys.stdout = Out()
+    try:
+        status = main(["run", str(find("ia64/hello").elf)])
+    finally:
+        sys.stdout = old
+    assert status == 0
+    assert buf.getvalue().decode().startswith("Hello from the vtdbg IA-64 model!\n"
+                                              "[vtdbg] stopped: guest exit code 0")
+
+
+@needs_binutils
+@pytest.mark.skipif(not have_ia64_tools(), reason="binutils-ia64-linux-gnu not installed")
+def test_images_rebuild_identically(tmp_path):
+    for g in IA64_GUESTS:
+        for out in build(g, tmp_path):
+            assert out.read_bytes() == (g.source.parent / out.name).read_bytes(), \
+                f"{out.name} differs: run `python3 -m guests.build ia64/{g.name}` and commit it"
