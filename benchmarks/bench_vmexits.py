@@ -14,9 +14,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 from tests.vmxutil import vmx_machine  # noqa: E402
 
+COUNTER = 0x8800                # exits still to take, set before the run
+
 HANDLER = """
-    mov r12, {n}
-2:  dec r12
+    dec qword ptr [{counter}]
     jz 3f
     mov eax, 0x681e             # GUEST_RIP
     vmread rbx, rax
@@ -40,7 +41,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--exits", type=int, default=20000)
     n = ap.parse_args().exits
-    cpu, bus, _ = vmx_machine(GUEST, after_exit=HANDLER.format(n=n))
+    cpu, bus, _ = vmx_machine(GUEST, after_exit=HANDLER.format(counter=COUNTER))
+    bus.write(COUNTER, 8, n)
     t = time.perf_counter()
     stop = cpu.run(10**9)
     dt = time.perf_counter() - t

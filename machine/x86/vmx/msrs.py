@@ -2,6 +2,8 @@
 (SDM Vol. 3C, Appendix A). Each control MSR is (allowed-1 << 32) | allowed-0."""
 from __future__ import annotations
 
+import functools
+
 from .fields import MAX_INDEX
 
 
@@ -49,8 +51,9 @@ def _ctl(default1: int, supported: int, true_clearable: int = 0, true: bool = Fa
 EPT_VPID_CAP = bits(0, 6, 8, 14, 16, 17, 20, 21, 25, 26, 32, 40, 41, 42, 43)
 
 
+@functools.cache
 def capability_msrs(cr4_supported: int) -> dict[int, int]:
-    """MSR number -> value; read-only (WRMSR to them raises #GP)."""
+    """MSR number -> value; read-only (WRMSR to them raises #GP). Do not modify the result."""
     return {
         0x480: IA32_VMX_BASIC,
         0x481: _ctl(PIN_DEFAULT1, PIN_SUPPORTED),

@@ -15,6 +15,7 @@ ABORT_OFFSET, LAUNCH_OFFSET, DATA_OFFSET = 4, 8, 0x10
 SLOT = {enc: DATA_OFFSET + 8 * i for i, (enc, _, _) in enumerate(FIELDS)}
 WIDTH_MASK = {0: 0xFFFF, 1: (1 << 64) - 1, 2: 0xFFFFFFFF, 3: (1 << 64) - 1}
 INVALID_PTR = (1 << 64) - 1
+ENCODING = {name: f.encoding for name, f in BY_NAME.items()}
 
 
 def mask_of(encoding: int) -> int:
@@ -31,11 +32,11 @@ class Vmcs:
 
     # by name (what the VMX code uses) and by encoding (what VMREAD/VMWRITE use) ----------
     def __getitem__(self, name: str) -> int:
-        return self.values[BY_NAME[name].encoding]
+        return self.values[ENCODING[name]]
 
     def __setitem__(self, name: str, value: int) -> None:
-        enc = BY_NAME[name].encoding
-        self.values[enc] = value & mask_of(enc)
+        enc = ENCODING[name]
+        self.values[enc] = value & WIDTH_MASK[(enc >> 13) & 3]
 
     def read(self, encoding: int, high: bool = False) -> int:
         v = self.values[encoding]
