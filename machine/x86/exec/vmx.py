@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..state import GP, UD, CpuFault
 from ..vmx.exitinfo import instruction_exit
+from ..vmx.fields import lookup
 from . import sem
 from .operands import MASK, ea_fn, next_ip, reader, seg_of, writer
 
@@ -121,11 +122,10 @@ def vmread(cpu, d):
         enc = enc_of()
         c = cpu.vmx.current
         if c is not None:
-            from ..vmx.fields import lookup
-            if lookup(enc) is not None:
+            found = lookup(enc)
+            if found is not None:
                 # The store happens (and may fault) before RFLAGS is touched.
-                fld, high = lookup(enc)
-                put(c.read(fld.encoding, high) & MASK[size])
+                put(c.read(found[0].encoding, found[1]) & MASK[size])
         cpu.vmread(enc)
         adv()
         if cpu.observer is not None:
