@@ -5,8 +5,7 @@ error is one line on `err`, as FILE:LINE: message for a command file, and ends t
 The exit status is 1 when any command failed, else 0."""
 from __future__ import annotations
 
-from .commands.interp import CommandError, Interp
-from .commands.script import Quit
+from .commands.interp import CommandError, Interp, Quit
 from .engine.session import Session
 from .errors import VtdbgError
 

@@ -12,8 +12,7 @@ import signal
 
 from .batch import make_session, run_items
 from .commands.complete import complete
-from .commands.interp import CommandError, Interp
-from .commands.script import Quit
+from .commands.interp import CommandError, Interp, Quit
 from .errors import VtdbgError
 
 REPEATABLE = {"stepi", "nexti", "si", "ni", "s", "n", "step", "next", "continue", "c", "x",

@@ -11,3 +11,6 @@ def load_all() -> None:
         return
     from . import breaks, data, info, run, script, vmx  # noqa: F401
     _loaded = True
+
+
+load_all()

@@ -26,6 +26,10 @@ class CommandError(VtdbgError):
         return str(self)
 
 
+class Quit(Exception):
+    """`quit`: the front end ends the session."""
+
+
 class _Resume(Exception):
     """A run-control command inside a stop point's commands: resume after them."""
 
@@ -160,13 +164,13 @@ class Interp:
             raise
         except VtdbgError as e:
             raise CommandError(str(e), where) from None
-        except (LoopBreak, LoopContinue, _Resume):
+        except (LoopBreak, LoopContinue, _Resume, Quit):
             raise
         except RecursionError:
             raise CommandError("commands nested too deeply", where) from None
         except (KeyboardInterrupt, SystemExit, GeneratorExit):
             raise
-        except Exception as e:  # noqa: BLE001 - a debugger bug must not end the session
+        except Exception as e:  # a debugger bug must not end the session
             raise CommandError(f"internal error: {type(e).__name__}: {e}", where) from e
         finally:
             self._nest -= 1

@@ -2,14 +2,10 @@
 from __future__ import annotations
 
 from ..errors import VtdbgError
-from .interp import LoopBreak, LoopContinue
+from .interp import LoopBreak, LoopContinue, Quit
 from .table import COMMANDS, FAMILIES
 
 C = COMMANDS
-
-
-class Quit(Exception):
-    """`quit`: the front end ends the session."""
 
 
 def _block_only(name: str):
