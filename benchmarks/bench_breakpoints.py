@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from machine.board import Machine  # noqa: E402
-from machine.events import StopKind  # noqa: E402
-from vtdbg.batch import make_session  # noqa: E402
-from vtdbg.engine.breakpoints import Breakpoint  # noqa: E402
+from machine.board import Machine
+from machine.events import StopKind
+from vtdbg.batch import make_session
+from vtdbg.engine.breakpoints import Breakpoint
 
 
 def candidates(session) -> list[int]:
@@ -32,8 +32,8 @@ def candidates(session) -> list[int]:
             continue
         try:
             out += [i.address for i in session.arch.disassemble(a, 12)]
-        except Exception:       # noqa: BLE001 - data symbols may not disassemble
-            continue
+        except VtdbgError:           # a symbol outside mapped memory
+            pass
     return sorted(set(out))
 
 
