@@ -21,6 +21,7 @@ from machine.board import Machine
 from machine.events import StopKind
 from vtdbg.batch import make_session
 from vtdbg.engine.breakpoints import Breakpoint
+from vtdbg.errors import VtdbgError
 
 
 def candidates(session) -> list[int]:
