@@ -180,3 +180,17 @@ def test_symbols_prefer_section_symbols():
     assert sy.address("CONST") == 0x1000
     with pytest.raises(VtdbgError):
         sy.address("nope")
+
+
+@needs_as
+def test_pane_rows_and_changes():
+    from vtdbg.engine import views
+    s = session_for(LOOP)
+    s.stepi(2)
+    s.stepi(1)                                 # add eax, 1
+    rows = views.register_rows(s, ["general"])
+    changed = {r["name"] for r in rows if r["changed"]}
+    assert changed == {"rax", "rip"}
+    dis = views.disassembly_rows(s, 0x1000, 4)
+    assert [d["pc"] for d in dis] == [False, False, False, True]
+    assert s.status()["icount"] == 3 and views.control_tree(s) == []

@@ -81,6 +81,10 @@ class Session(SteppingMixin):
         self._interrupt = False
         self._temp: dict[int, object] = {}      # internal temporary breakpoints
         self._kinds: set[str] = set()           # catch kinds in use
+        self.changed_regs: set[str] = set()     # since the previous stop
+        self.changed_fields: set[str] = set()
+        self._last_regs: dict = {}
+        self._last_vmcs: dict = {}
         self.memwatch = MemWatch(self)
         self.rvwatch = RegVmcsWatch(self)
         self.running = False
@@ -537,6 +541,7 @@ class Session(SteppingMixin):
             kind = "hit"
         lines.append(self.location_line())
         self._set_stop_vars()
+        self._track_changes()
         rep = StopReport(kind, lines, hits, list(self._trans), self.arch.icount(),
                          self.arch.pc(), self.arch.context(), code)
         self._temp.clear()
@@ -545,6 +550,24 @@ class Session(SteppingMixin):
         for fn in list(self.listeners):
             fn(rep)
         return rep
+
+    def _track_changes(self) -> None:
+        """Registers and VMCS fields that changed since the previous stop (for the TUI)."""
+        regs = self.arch.regs.values()
+        self.changed_regs = {k for k, v in regs.items() if self._last_regs.get(k, v) != v}
+        self._last_regs = regs
+        c = self.arch.control
+        vm = {f.name: c.value(f) for f in c.fields()} if c.present() else {}
+        self.changed_fields = {k for k, v in vm.items() if self._last_vmcs.get(k, v) != v}
+        self._last_vmcs = vm
+
+    def status(self) -> dict:
+        """What a status bar shows."""
+        return {"running": self.running, "stop": self.last_report.summary
+                if self.last_report else "", "icount": self.arch.icount(),
+                "context": self.arch.context(), "mode": self.arch.mode_text(),
+                "vmcs": self.arch.current_vmcs(), "step_mode": self.step_mode,
+                "exits": self.exitlog.next_index}
 
     def _set_stop_vars(self) -> None:
         last = self.exitlog.last(("exit",))

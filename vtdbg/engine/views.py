@@ -287,3 +287,56 @@ def disassembly_lines(s, addr: int, count: int) -> list[str]:
         where = f"{ins.address:#x}" + (f" <{sym}>" if sym else "")
         out.append(f"{mark}{bp}{where}:  {text}")
     return out
+
+
+# -- structured rows for panes (the TUI) -------------------------------------------------------
+def register_rows(s, groups: list[str] | None = None) -> list[dict]:
+    """group, name, value (None if unreadable), text as in `info registers`, changed."""
+    rf = s.arch.regs
+    out = []
+    for key, _ in rf.groups:
+        if groups is not None and key not in groups:
+            continue
+        for r in rf.in_group(key):
+            try:
+                v = r.get()
+                text = register_line(s, r, v)
+            except VtdbgError as e:
+                v, text = None, f"{r.name:<15}<{e}>"
+            out.append({"group": key, "name": r.name, "value": v, "text": text,
+                        "changed": r.name in s.changed_regs})
+    return out
+
+
+def disassembly_rows(s, addr: int, count: int) -> list[dict]:
+    pc = s.arch.pc()
+    bps = {bp.address for bp in s.points.enabled(Breakpoint) if not bp.phys}
+    return [{"address": i.address, "symbol": s.symbols.describe(i.address), "raw": i.raw,
+             "text": insn_text(s, i), "pc": i.address == pc, "breakpoint": i.address in bps}
+            for i in s.arch.disassemble(addr, count)]
+
+
+def control_tree(s) -> list[tuple[str, str, list[dict]]]:
+    """The control structure by area: (key, title, rows of name/value/decoded/changed)."""
+    c = s.arch.control
+    if not c.present():
+        return []
+    out = []
+    for key, title in c.areas:
+        rows = []
+        for f in c.fields(key):
+            v = c.value(f)
+            rows.append({"name": f.name, "value": v, "decoded": c.decode(f, v),
+                         "changed": f.name in s.changed_fields, "description": f.description})
+        out.append((key, title, rows))
+    return out
+
+
+def exit_columns(s, r) -> dict:
+    """One exit-log record as table cells; `field` names the VMCS field that caused it."""
+    return {"index": r.index, "icount": r.icount, "kind": r.kind, "reason": r.name,
+            "qualification": r.qualification,
+            "decoded": s.arch.qualification_text(r.reason, r.qualification, r.intr_info)
+            if r.kind == "exit" else r.detail,
+            "guest_rip": s.where(r.guest_rip) if r.kind != "entry-fail" else "",
+            "cause": r.cause, "field": r.cause_field}
