@@ -46,8 +46,19 @@ def run_items(interp: Interp, items: list[tuple[str, str]]) -> int:
 
 
 def run_batch(guest: str, items: list[tuple[str, str]], out, err, ram_mib: int = 64) -> int:
-    """out/err: callables taking one line. Returns the exit status."""
+    """out/err: callables taking one line. Returns the exit status. Ctrl-C interrupts a
+    running guest (the command then reports "Interrupted." and the file goes on)."""
+    import signal
     s = make_session(guest, ram_mib)
     interp = Interp(s, out=out, err=err)
     s.machine.console_hooks.append(interp.guest_output)
-    return run_items(interp, items)
+    old = None
+    try:
+        old = signal.signal(signal.SIGINT, lambda *_: s.interrupt())
+    except ValueError:                    # not the main thread
+        pass
+    try:
+        return run_items(interp, items)
+    finally:
+        if old is not None:
+            signal.signal(signal.SIGINT, old)
