@@ -13,11 +13,6 @@ from .table import COMMANDS, Command, CommandTable
 
 C = COMMANDS
 CATCH = CommandTable("catch kinds")
-VMX_INSNS = ("vmxon", "vmxoff", "vmclear", "vmptrld", "vmptrst", "vmread", "vmwrite",
-             "vmlaunch", "vmresume", "vmcall", "invept", "invvpid")
-EXC_NAMES = {"de": 0, "db": 1, "nmi": 2, "bp": 3, "of": 4, "br": 5, "ud": 6, "nm": 7, "df": 8,
-             "ts": 10, "np": 11, "ss": 12, "gp": 13, "pf": 14, "mf": 16, "ac": 17, "mc": 18,
-             "xm": 19, "ve": 20, "cp": 21}
 
 
 def _options(args: str, allowed: tuple[str, ...]):
@@ -216,9 +211,10 @@ def _catch_filters(s, kind: str, words: list[str]):
     if not words:
         return None, [], ""
     if kind == "vmx":
-        bad = [w for w in words if w.lower() not in VMX_INSNS]
+        insns = s.arch.virt_instructions
+        bad = [w for w in words if w.lower() not in insns]
         if bad:
-            raise VtdbgError(f"not a VMX instruction: {bad[0]} ({' '.join(VMX_INSNS)})")
+            raise VtdbgError(f"not a VMX instruction: {bad[0]} ({' '.join(insns)})")
         return None, [w.lower() for w in words], ""
     vals, shown = set(), []
     for w in words:
@@ -229,18 +225,17 @@ def _catch_filters(s, kind: str, words: list[str]):
             vals.add(n)
             shown.append(s.arch.reason_name(n))
             continue
-        if kind in ("exception", "interrupt") and w.lower().lstrip("#") in EXC_NAMES:
-            n = EXC_NAMES[w.lower().lstrip("#")]
+        if kind in ("exception", "interrupt") and w.lower().lstrip("#") in s.arch.vector_names:
+            n = s.arch.vector_names[w.lower().lstrip("#")]
             vals.add(n)
             shown.append(f"#{w.lower().lstrip('#').upper()}")
             continue
         elif kind == "msr" and s.is_register(w) and s.arch.regs.lookup(w).group == "msr":
-            from ..engine.x86.regs import MSRS
-            n = dict(MSRS)[s.arch.regs.lookup(w).name]
+            n = s.arch.msr_number(s.arch.regs.lookup(w).name)
         else:
             n = s.evaluator().eval_int(w)
-        limit = {"exception": 31, "interrupt": 255, "io": 0xFFFF,
-                 "msr": 0xFFFFFFFF, "cpuid": 0xFFFFFFFF}[kind]
+        limit = {**s.arch.vector_max, "io": 0xFFFF, "msr": 0xFFFFFFFF,
+                 "cpuid": 0xFFFFFFFF}[kind]
         if not 0 <= n <= limit:
             raise VtdbgError(f"{w} is out of range for catch {kind} (0..{limit:#x})")
         vals.add(n)

@@ -46,6 +46,18 @@ class StopReport:
         return self.lines[0] if self.lines else self.kind
 
 
+ADAPTERS = {"x86": ("vtdbg.engine.x86", "X86Arch")}   # cpu.arch -> the engine's adapter
+
+
+def adapter_for(machine):
+    import importlib
+    arch = getattr(machine.cpu, "arch", "x86")
+    if arch not in ADAPTERS:
+        raise VtdbgError(f"the debugger has no adapter for {arch} CPUs yet")
+    mod, cls = ADAPTERS[arch]
+    return getattr(importlib.import_module(mod), cls)(machine)
+
+
 class Session(SteppingMixin):
     Hit = Hit
 
@@ -54,8 +66,7 @@ class Session(SteppingMixin):
             from machine.board import Machine
             machine = Machine()
         self.machine = machine
-        from .x86 import X86Arch
-        self.arch = X86Arch(machine)
+        self.arch = adapter_for(machine)
         self.symbols = Symbols(machine.symbols)
         self.points = BreakpointTable()
         self.exitlog = ExitLog()

@@ -2,8 +2,6 @@
 end (command output, REPL, TUI panes) uses these, so they cannot disagree."""
 from __future__ import annotations
 
-from machine.x86.vmx.tables import CONTROL_BITS
-
 from ..errors import VtdbgError
 from .breakpoints import Breakpoint
 
@@ -23,15 +21,16 @@ def cause_text(r) -> str:
     return r.cause or ""
 
 
-def cause_field_text(r) -> str:
-    """The VMCS field (and bit) responsible for an exit, for `info exit` and the TUI."""
+def cause_field_text(s, r) -> str:
+    """The control-structure field (and bit) responsible for an exit, for `info exit` and
+    for the TUI to highlight."""
     if not r.cause_field:
         return ""
     if r.cause_bit is None:
         return r.cause_field
-    names = CONTROL_BITS.get(r.cause_field)
-    if names is not None:
-        return f"{r.cause_field} bit {r.cause_bit} ({names.get(r.cause_bit, 'reserved')})"
+    name = s.arch.bit_name(r.cause_field, r.cause_bit)
+    if name is not None:
+        return f"{r.cause_field} bit {r.cause_bit} ({name})"
     return f"{r.cause_field}, bit {r.cause_bit:#x}"
 
 
@@ -126,7 +125,7 @@ def exit_detail_lines(s, index: int) -> list[str]:
         out.append(("  failed check: " if r.kind == "entry-fail" else "  cause: ") + c)
     elif r.kind == "exit":
         out.append("  cause: (not recorded)")
-    f = cause_field_text(r)
+    f = cause_field_text(s, r)
     if f:
         out.append(f"  responsible VMCS field: {f}")
     return out

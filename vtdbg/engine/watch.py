@@ -10,8 +10,6 @@
 """
 from __future__ import annotations
 
-from machine.x86.vmx.fields import lookup
-
 from ..errors import VtdbgError
 from .breakpoints import Watchpoint
 
@@ -116,8 +114,9 @@ class RegVmcsWatch:
                 if mnem in ("vmptrld", "vmclear", "vmxon", "vmxoff"):
                     w.old = new                     # another VMCS: a new baseline
                     continue
-                f = lookup(a) if mnem in ("vmwrite", "vmread") and a is not None else None
-                if f is None or f[0].encoding != enc:
+                f = self.s.arch.control.by_encoding(a) if mnem in ("vmwrite", "vmread") \
+                    and a is not None else None
+                if f is None or f.key != enc:
                     continue
                 if mnem == "vmread" and w.access != "write":
                     self.s.watch_fired(w, [f"VMREAD {w.name}: value = {fmt_value(new)}"])

@@ -13,11 +13,20 @@ from .vmcs import X86Vmcs, qualification
 PAGE = 4096
 # catchpoint kinds this architecture reports besides the virtualization events
 EVENT_KINDS = ("io", "msr", "cpuid", "cr", "vmx", "interrupt", "exception")
+VMX_INSTRUCTIONS = ("vmxon", "vmxoff", "vmclear", "vmptrld", "vmptrst", "vmread", "vmwrite",
+                    "vmlaunch", "vmresume", "vmcall", "invept", "invvpid")
+VECTOR_MAX = {"exception": 31, "interrupt": 255}
+VECTOR_NAMES = {"de": 0, "db": 1, "nmi": 2, "bp": 3, "of": 4, "br": 5, "ud": 6, "nm": 7,
+                "df": 8, "ts": 10, "np": 11, "ss": 12, "gp": 13, "pf": 14, "mf": 16, "ac": 17,
+                "mc": 18, "xm": 19, "ve": 20, "cp": 21}
 
 
 class X86Arch:
     name = "x86"
     virt_name = "VT-x"
+    virt_instructions = VMX_INSTRUCTIONS      # what `catch vmx` filters by
+    vector_names = VECTOR_NAMES               # `catch exception #PF`
+    vector_max = VECTOR_MAX
 
     def __init__(self, machine):
         self.machine = machine
@@ -213,6 +222,15 @@ class X86Arch:
 
     def intr_text(self, info: int) -> str:
         return _intr(info).text
+
+    def msr_number(self, name: str) -> int:
+        return dict(regs.MSRS)[name]
+
+    def bit_name(self, field: str, bit: int) -> str | None:
+        """The name of a control bit, None when the field has no named bits."""
+        from machine.x86.vmx.tables import CONTROL_BITS
+        names = CONTROL_BITS.get(field)
+        return None if names is None else names.get(bit, "reserved")
 
     def reason_name(self, reason: int) -> str:
         return EXIT_REASONS.get(reason, f"reason {reason}")

@@ -3,7 +3,7 @@ grouped by the SDM's areas, each value decoded (control bits by name, exit reaso
 qualifications, access rights, interruption information) (SDM Vol. 3C, chapter 25)."""
 from __future__ import annotations
 
-from machine.x86.vmx.fields import BY_NAME, FIELDS
+from machine.x86.vmx.fields import BY_NAME, FIELDS, lookup
 from machine.x86.vmx.tables import (
     ACTIVITY_STATES,
     CONTROL_BITS,
@@ -275,6 +275,11 @@ class X86Vmcs:
 
     def names(self) -> list[str]:
         return [f.name for f in ALL_FIELDS]
+
+    def by_encoding(self, enc: int) -> CtlField | None:
+        """The field a VMREAD/VMWRITE encoding names (either half of a 64-bit field)."""
+        f = lookup(enc)
+        return FIELD_BY_NAME[f[0].name] if f is not None else None
 
 
 def field_encoding(name: str) -> int:
