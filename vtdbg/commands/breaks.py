@@ -43,7 +43,7 @@ def _add_break(interp, args: str, temporary: bool) -> None:
     _check_condition(interp, cond)
     bp = Breakpoint(0, temporary=temporary, condition=cond, context=ctx, address=addr,
                     phys="phys" in opts, spec=rest,
-                    symbol="" if "phys" in opts else s.symbols.describe(addr))
+                    symbol="" if "phys" in opts else s.sym(addr))
     s.points.add(bp)
     s.changed()
     interp.out(f"{'Temporary breakpoint' if temporary else 'Breakpoint'} {bp.number} at "

@@ -59,7 +59,7 @@ def format_value(s, v, letter: str | None, size: int = 8) -> str:
         c = u & 0xFF
         text = f"{c} {chr(c)!r}" if 32 <= c < 127 else f"{c} '\\x{c:02x}'"
     elif letter == "a":
-        sym = s.symbols.describe(u)
+        sym = s.sym(u)
         text = f"{u:#x}" + (f" <{sym}>" if sym else "")
     else:
         raise VtdbgError(f"format /{letter} does not apply here")
@@ -152,7 +152,7 @@ def examine(interp, args: str, fmt: str | None, phys: bool) -> list[str]:
 
 
 def _addr(s, a: int) -> str:
-    sym = s.symbols.describe(a)
+    sym = s.sym(a)
     return f"{a:#x}" + (f" <{sym}>" if sym else "")
 
 

@@ -86,7 +86,7 @@ def info_display(interp, args, fmt):
 def info_symbol(interp, args, fmt):
     s = interp.session
     a = s.evaluator().eval_int(args) if args else s.arch.pc()
-    d = s.symbols.describe(a)
+    d = s.sym(a)
     interp.out(f"{d} ({a:#x})" if d else f"No symbol matches {a:#x}.")
 
 

@@ -117,8 +117,9 @@ class Session(SteppingMixin):
         self.path = path
         from .symbols import elf_located
         img = self.machine.image
-        self.symbols.update(self.machine.symbols, elf_located(path),
-                            list(img.segments) if img is not None else None)
+        # a ROM's symbols are offsets in its segment, not addresses of its segments
+        ranges = list(img.segments) if img is not None and img.kind != "rom" else None
+        self.symbols.update(self.machine.symbols, elf_located(path), ranges)
         self._initial = self.machine.snapshot()
         self.exitlog.clear()
         self._install()
@@ -206,8 +207,18 @@ class Session(SteppingMixin):
         return Evaluator(self)
 
     # -- addresses ----------------------------------------------------------------------
+    def sym(self, addr: int) -> str:
+        """'name+off' for an address; code in real mode also by its offset in CS, as the
+        symbols of a ROM linked at its segment offsets are."""
+        d = self.symbols.describe(addr)
+        if not d:
+            off = self.arch.segment_offset(addr)
+            if off is not None:
+                d = self.symbols.describe(off)
+        return d
+
     def where(self, addr: int) -> str:
-        s = self.symbols.describe(addr)
+        s = self.sym(addr)
         return f"{addr:#x} <{s}>" if s else f"{addr:#x}"
 
     def location_line(self) -> str:
@@ -215,7 +226,7 @@ class Session(SteppingMixin):
         ins = self.arch.insn_at(pc)
         from .views import insn_text
         text = insn_text(self, ins) if ins else "(cannot read the instruction)"
-        s = self.symbols.describe(pc)
+        s = self.sym(pc)
         tag = f" [{self.arch.context()}]" if self.arch.virt_on() else ""
         return f"=> {pc:#x}{' <' + s + '>' if s else ''}:{tag}  {text}"
 
@@ -505,7 +516,7 @@ class Session(SteppingMixin):
     def _bp_line(self, bp: Breakpoint) -> str:
         kind = "Temporary breakpoint" if bp.temporary else "Breakpoint"
         pc = self.arch.pc()
-        s = self.symbols.describe(pc)
+        s = self.sym(pc)
         return f"{kind} {bp.number}, {pc:#x}{' in ' + s if s else ''}"
 
     def _finish(self, kind: str, stop, extra: list[str] | None = None) -> StopReport:

@@ -161,7 +161,7 @@ class SteppingMixin:
                     break
         finally:
             self.running = False
-        s = self.symbols.describe(start)
+        s = self.sym(start)
         head = [f"Run till exit from {start:#x}{' <' + s + '>' if s else ''}"]
         return self._finish("step", stop, head + self._transition_lines())
 

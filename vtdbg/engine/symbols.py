@@ -22,10 +22,13 @@ class Symbols:
         not an absolute constant) wins over the others, then name order decides."""
         self.by_name = dict(table)
 
-        def inside(a: int) -> bool:
-            return ranges is None or any(s <= a < s + n for s, n in ranges)
+        def keep(name: str, a: int) -> bool:
+            inside = ranges is None or any(s <= a < s + n for s, n in ranges)
+            if located is None or name in located:
+                return inside
+            return ranges is not None and inside   # a constant that falls in the image
         pairs = sorted((a, located is not None and n not in located, n)
-                       for n, a in table.items() if not n.startswith(".") and inside(a))
+                       for n, a in table.items() if not n.startswith(".") and keep(n, a))
         addrs, names = [], []
         for a, _, n in pairs:
             if addrs and addrs[-1] == a:

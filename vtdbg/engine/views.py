@@ -217,7 +217,7 @@ def register_line(s, r, v) -> str:
     if r.describe is not None:
         text += r.describe(v)
     elif r.address:
-        sym = s.symbols.describe(v)
+        sym = s.sym(v)
         text += f"{v:#x}" + (f" <{sym}>" if sym else "")
     else:
         text += str(v)
@@ -268,7 +268,7 @@ def translate_lines(s, addr: int, context: str | None = None) -> list[str]:
 def insn_text(s, ins) -> str:
     text = ins.text
     if ins.target is not None:
-        tsym = s.symbols.describe(ins.target)
+        tsym = s.sym(ins.target)
         if tsym:
             text += f" <{tsym}>"
     return text
@@ -279,7 +279,7 @@ def disassembly_lines(s, addr: int, count: int) -> list[str]:
     bps = {bp.address for bp in s.points.enabled(Breakpoint) if not bp.phys}
     out = []
     for ins in s.arch.disassemble(addr, count):
-        sym = s.symbols.describe(ins.address)
+        sym = s.sym(ins.address)
         mark = "=>" if ins.address == pc else "  "
         bp = "*" if ins.address in bps else " "
         text = insn_text(s, ins)
@@ -310,7 +310,7 @@ def register_rows(s, groups: list[str] | None = None) -> list[dict]:
 def disassembly_rows(s, addr: int, count: int) -> list[dict]:
     pc = s.arch.pc()
     bps = {bp.address for bp in s.points.enabled(Breakpoint) if not bp.phys}
-    return [{"address": i.address, "symbol": s.symbols.describe(i.address), "raw": i.raw,
+    return [{"address": i.address, "symbol": s.sym(i.address), "raw": i.raw,
              "text": insn_text(s, i), "pc": i.address == pc, "breakpoint": i.address in bps}
             for i in s.arch.disassemble(addr, count)]
 

@@ -44,6 +44,15 @@ class X86Arch:
     def sp(self) -> int:
         return self.cpu.regs[4]
 
+    def segment_offset(self, lin: int) -> int | None:
+        """lin as an offset in CS in real and virtual-8086 mode (else None)."""
+        c = self.cpu
+        base = c.segs[1].base
+        if c.code_bits == 16 and base and base <= lin < base + 0x10000 and (
+                not c.cr0 & 1 or c.rflags & 0x20000):
+            return lin - base
+        return None
+
     def word_size(self) -> int:
         return self.cpu.code_bits // 8 if self.cpu.code_bits > 16 else 2
 
