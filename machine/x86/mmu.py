@@ -33,7 +33,11 @@ class GuestPhysical:
         self.cpu, self.lin = cpu, lin
 
     def read(self, gpa: int, size: int) -> int:
-        return self.cpu.bus.read(self.cpu.ept_translate(gpa, READ, self.lin, final=False), size)
+        # With EPT A/D flags enabled (EPTP[6]) the walk's reads count as writes, except the
+        # PDPTE loads of MOV to CR, which have no linear address (SDM 29.3.3.2, 29.3.5).
+        cpu = self.cpu
+        acc = WRITE if self.lin is not None and cpu.vmcs["EPT_POINTER"] >> 6 & 1 else READ
+        return cpu.bus.read(cpu.ept_translate(gpa, acc, self.lin, final=False), size)
 
     def write(self, gpa: int, size: int, v: int) -> None:
         self.cpu.bus.write(self.cpu.ept_translate(gpa, WRITE, self.lin, final=False), size, v)

@@ -103,6 +103,10 @@ class EptMixin:
 
     def _ept_violation(self, gpa, access, lin, perms, final, why):
         qual = (1 << access) | (perms << 3)
+        if not final and access == WRITE:
+            # A guest paging-structure write (an A/D update, or any access with EPT A/D flags)
+            # sets bits 0 and 1 (SDM 28.2.1, Table 28-7 and its notes).
+            qual |= 1
         if lin is not None:
             qual |= 1 << 7
             if final:

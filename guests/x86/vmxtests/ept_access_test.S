@@ -1,0 +1,183 @@
+# ept_access_test: guest reads, writes and fetches through an EPT entry with each permission combination (---, r--, -w-, rw-, --x, r-x, -wx, rwx) at every level (PTE, PDE, 2 MiB PDE, PDPTE, 1 GiB PDPTE, PML4E): allowed, EPT violation (48) with the full qualification, guest-linear and guest-physical address, or EPT misconfiguration (49) with the guest-physical address; fixing the entry, INVEPT and VMRESUME completes the access; INVEPT types, descriptors and flags in root operation, and the INVEPT exit (50)
+#
+# SDM Vol. 3C 29.3.2 (EPT entries: present = any of bits 2:0; execute-only when
+# IA32_VMX_EPT_VPID_CAP[0]), 29.3.3.1 (misconfiguration: write without read, execute-only
+# without support; checked before violations), 29.3.3.2 (violation: not present, or the access
+# not allowed by the AND of the permissions of every entry used), 28.2.1 Table 28-7 (the
+# qualification: bits 2:0 the access, 5:3 the effective permissions, 7 guest-linear address
+# valid, 8 the access was to the translation of the linear address, not to a guest
+# paging-structure entry), 29.4.3.1 and Vol. 2 INVEPT (types 1 and 2 per the capability MSR,
+# the descriptor's EPTP checked as VM entry would for single-context; otherwise VMfailValid 28).
+#
+# The guest (ept_common.inc) reaches TEST_GVA -> TEST_GPA (1 GiB + test_page) -> test_page.
+# Every row of a table runs once per variant: the row's permission bits replace those of the
+# entry of that level (turned into a 2 MiB / 1 GiB page for the large variants), the rest of
+# the walk stays RWX, so the effective permissions are the row's.
+#
+# All guest-physical addresses share PML4E 0 (MAXPHYADDR is 39), so the PML4E rows also govern
+# the guest's code and page tables: its first access after the entry is the walk for the fetch
+# of its first instruction (a read of g_pml4[0]; the TLB holds nothing after a VM entry without
+# VPID, SDM 29.4.3.2), then the fetch itself, then the op.
+.include "lib.inc"
+.include "ept_common.inc"
+SCENARIO ept_access_test
+
+.equ CAP_NEEDED, (1 << 0) | (1 << 6) | (1 << 14) | (1 << 16) | (1 << 17) | (1 << 20) | (1 << 25) | (1 << 26)
+
+test_main:
+    lea rdi, [rip + g_op_read]
+    call vmx_setup
+    mov rax, [rip + vmx_ept_vpid_cap]
+    CHECK_MASKED "EPT_VPID_CAP: execute-only, 4-level, WB, 2 MiB, 1 GiB, INVEPT single/all", rax, CAP_NEEDED, CAP_NEEDED
+    call ept_build
+    xor edi, edi
+    call ept_enable
+
+    lea rdi, [rip + perm_rows]
+    lea rsi, [rip + variants]
+    mov edx, 5
+    call run_rows
+    lea rdi, [rip + pml4_rows]
+    lea rsi, [rip + variant_pml4e]
+    mov edx, 1
+    call run_rows
+
+    call invept_root
+    call invept_exit
+    ret
+
+# -- INVEPT in VMX root operation ----------------------------------------------------------------
+.macro INVEPT_TRY type, eptp
+    mov rcx, \type
+    mov rax, \eptp
+    mov [rip + desc], rax
+    mov qword ptr [rip + desc + 8], 0
+    push 0x8D5                              # every arithmetic flag set before
+    popfq
+    invept rcx, [rip + desc]
+.endm
+
+invept_root:
+    mov r12, [rip + ept_eptp]
+    INVEPT_TRY INVEPT_SINGLE, r12
+    CHECK_VMSUCCEED "INVEPT single-context, the current EPTP"
+    INVEPT_TRY INVEPT_ALL, r12
+    CHECK_VMSUCCEED "INVEPT all-context"
+    INVEPT_TRY INVEPT_ALL, -1
+    CHECK_VMSUCCEED "INVEPT all-context ignores the descriptor"
+    lea rax, [rip + scratch0 + EPTP_WB_4LEVEL]
+    INVEPT_TRY INVEPT_SINGLE, rax
+    CHECK_VMSUCCEED "INVEPT single-context, a valid EPTP that is not in use"
+    mov rax, r12
+    or rax, EPTP_AD
+    INVEPT_TRY INVEPT_SINGLE, rax
+    CHECK_VMSUCCEED "INVEPT single-context, EPTP with A/D flags (supported)"
+    INVEPT_TRY 0, r12
+    CHECK_VMFAIL_VALID "INVEPT type 0 (not a type)", VMERR_INVALID_OPERAND
+    INVEPT_TRY 3, r12
+    CHECK_VMFAIL_VALID "INVEPT type 3 (not a type)", VMERR_INVALID_OPERAND
+    mov rax, (1 << 32) | INVEPT_SINGLE
+    INVEPT_TRY rax, r12
+    CHECK_VMFAIL_VALID "INVEPT type 2^32 + 1 (the whole register is the type)", VMERR_INVALID_OPERAND
+    lea rax, [rip + ept_pml4 + 1 + (3 << 3)]
+    INVEPT_TRY INVEPT_SINGLE, rax
+    CHECK_VMFAIL_VALID "INVEPT single-context, EPTP memory type 1", VMERR_INVALID_OPERAND
+    lea rax, [rip + ept_pml4 + 6 + (4 << 3)]
+    INVEPT_TRY INVEPT_SINGLE, rax
+    CHECK_VMFAIL_VALID "INVEPT single-context, EPTP 5-level walk (not supported)", VMERR_INVALID_OPERAND
+    lea rax, [rip + ept_pml4 + 6 + (1 << 3)]
+    INVEPT_TRY INVEPT_SINGLE, rax
+    CHECK_VMFAIL_VALID "INVEPT single-context, EPTP 2-level walk", VMERR_INVALID_OPERAND
+    mov rax, r12
+    or rax, 1 << 7
+    INVEPT_TRY INVEPT_SINGLE, rax
+    CHECK_VMFAIL_VALID "INVEPT single-context, EPTP reserved bit 7", VMERR_INVALID_OPERAND
+    mov rax, r12
+    or rax, 1 << 11
+    INVEPT_TRY INVEPT_SINGLE, rax
+    CHECK_VMFAIL_VALID "INVEPT single-context, EPTP reserved bit 11", VMERR_INVALID_OPERAND
+    mov rax, 1
+    mov rcx, [rip + maxphyaddr]
+    shl rax, cl
+    or rax, r12
+    INVEPT_TRY INVEPT_SINGLE, rax
+    CHECK_VMFAIL_VALID "INVEPT single-context, EPTP bit MAXPHYADDR", VMERR_INVALID_OPERAND
+    # a failed INVEPT leaves the VMCS alone: the guest still runs through the same EPT
+    VMCS_SET GUEST_RIP, "offset g_op_read"
+    call enter_guest
+    CHECK "after the failed INVEPTs the guest still runs", rax, EXIT_REASON_VMCALL
+    CHECK "... and reads test_page through TEST_GPA", [rip+guest_regs+GREG_RAX], MAGIC1
+    ret
+
+# -- INVEPT in VMX non-root operation: exit 50 -------------------------------------------------
+invept_exit:
+    VMCS_SET GUEST_RIP, "offset g_invept"
+    lea rax, [rip + desc - 0x18]
+    mov [rip + guest_regs + GREG_RBX], rax
+    call enter_guest
+    CHECK "INVEPT in the guest: exit 50", rax, EXIT_REASON_INVEPT
+    CHECK_FIELD "... guest RIP on the INVEPT", GUEST_RIP, "offset g_invept"
+    CHECK_FIELD "... instruction length", VM_EXIT_INSTRUCTION_LEN, g_invept_end-g_invept
+    CHECK_FIELD "... qualification: the displacement", EXIT_QUALIFICATION, 0x18
+    # Table 28-13: address size 64 (2 << 7), segment DS (3 << 15), no index (bit 22), base RBX
+    # (3 << 23), register operand RDX (2 << 28)
+    CHECK_FIELD "... instruction information", VMX_INSTRUCTION_INFO, (2<<7)|(3<<15)|(1<<22)|(3<<23)|(2<<28)
+    ret
+
+g_invept:
+    invept rdx, [rbx + 0x18]
+g_invept_end:
+    vmcall
+
+# -- the tables ----------------------------------------------------------------------------------
+.section .rodata
+.balign 8
+
+.balign 8
+perm_rows:
+ROW "--- read", EPT_RWX, 0, OP_READ, VIOL, Q_RD|FIN
+ROW "--- write", EPT_RWX, 0, OP_WRITE, VIOL, Q_WR|FIN
+ROW "--- fetch", EPT_RWX, 0, OP_EXEC, VIOL, Q_FETCH|FIN
+ROW "r-- read", EPT_RWX, EPT_R, OP_READ, OK
+ROW "r-- write", EPT_RWX, EPT_R, OP_WRITE, VIOL, Q_WR|Q_PR|FIN
+ROW "r-- fetch", EPT_RWX, EPT_R, OP_EXEC, VIOL, Q_FETCH|Q_PR|FIN
+ROW "-w- read (write without read)", EPT_RWX, EPT_W, OP_READ, MISCONF
+ROW "-w- write", EPT_RWX, EPT_W, OP_WRITE, MISCONF
+ROW "-w- fetch", EPT_RWX, EPT_W, OP_EXEC, MISCONF
+ROW "rw- read", EPT_RWX, EPT_R|EPT_W, OP_READ, OK
+ROW "rw- write", EPT_RWX, EPT_R|EPT_W, OP_WRITE, OK
+ROW "rw- fetch", EPT_RWX, EPT_R|EPT_W, OP_EXEC, VIOL, Q_FETCH|Q_PR|Q_PW|FIN
+ROW "--x read (execute-only)", EPT_RWX, EPT_X, OP_READ, VIOL, Q_RD|Q_PX|FIN
+ROW "--x write", EPT_RWX, EPT_X, OP_WRITE, VIOL, Q_WR|Q_PX|FIN
+ROW "--x fetch", EPT_RWX, EPT_X, OP_EXEC, OK
+ROW "r-x read", EPT_RWX, EPT_R|EPT_X, OP_READ, OK
+ROW "r-x write", EPT_RWX, EPT_R|EPT_X, OP_WRITE, VIOL, Q_WR|Q_PR|Q_PX|FIN
+ROW "r-x fetch", EPT_RWX, EPT_R|EPT_X, OP_EXEC, OK
+ROW "-wx read", EPT_RWX, EPT_W|EPT_X, OP_READ, MISCONF
+ROW "-wx write", EPT_RWX, EPT_W|EPT_X, OP_WRITE, MISCONF
+ROW "-wx fetch", EPT_RWX, EPT_W|EPT_X, OP_EXEC, MISCONF
+ROW "rwx read", EPT_RWX, EPT_RWX, OP_READ, OK
+ROW "rwx write", EPT_RWX, EPT_RWX, OP_WRITE, OK
+ROW "rwx fetch", EPT_RWX, EPT_RWX, OP_EXEC, OK
+ENDROWS
+
+pml4_rows:
+ROW "--- (the walk for the first fetch reads g_pml4)", EPT_RWX, 0, OP_READ, VIOL, Q_RD|Q_GLA, AT_PML4
+ROW "--- write op", EPT_RWX, 0, OP_WRITE, VIOL, Q_RD|Q_GLA, AT_PML4
+ROW "r-- (the first fetch)", EPT_RWX, EPT_R, OP_READ, VIOL, Q_FETCH|Q_PR|FIN, AT_RIP
+ROW "r-- fetch op", EPT_RWX, EPT_R, OP_EXEC, VIOL, Q_FETCH|Q_PR|FIN, AT_RIP
+ROW "-w- (misconfigured on the walk)", EPT_RWX, EPT_W, OP_READ, MISCONF, 0, AT_PML4
+ROW "rw- (the first fetch)", EPT_RWX, EPT_R|EPT_W, OP_WRITE, VIOL, Q_FETCH|Q_PR|Q_PW|FIN, AT_RIP
+ROW "--x (the walk reads g_pml4)", EPT_RWX, EPT_X, OP_EXEC, VIOL, Q_RD|Q_PX|Q_GLA, AT_PML4
+ROW "r-x read", EPT_RWX, EPT_R|EPT_X, OP_READ, OK
+ROW "r-x write", EPT_RWX, EPT_R|EPT_X, OP_WRITE, VIOL, Q_WR|Q_PR|Q_PX|FIN
+ROW "r-x fetch", EPT_RWX, EPT_R|EPT_X, OP_EXEC, OK
+ROW "-wx (misconfigured on the walk)", EPT_RWX, EPT_W|EPT_X, OP_EXEC, MISCONF, 0, AT_PML4
+ROW "rwx read", EPT_RWX, EPT_RWX, OP_READ, OK
+ROW "rwx write", EPT_RWX, EPT_RWX, OP_WRITE, OK
+ROW "rwx fetch", EPT_RWX, EPT_RWX, OP_EXEC, OK
+ENDROWS
+
+.section .bss
+.balign 16
+desc: .quad 0, 0
