@@ -149,6 +149,8 @@ class IA64Machine:
                 if self._interrupt:
                     self._interrupt = False
                     return self._stop(StopKind.INTERRUPTED)
+            elif r == "hang":
+                return self._stop(StopKind.SHUTDOWN, cpu.hang_reason)
             elif r == "break":
                 a = cpu.ip | cpu.ri
                 return self._stop(StopKind.BREAKPOINT, f"at {a:#x}", info={"address": a})

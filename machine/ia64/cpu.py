@@ -23,7 +23,8 @@ from .sysregs import SysRegsMixin
 
 M64 = (1 << 64) - 1
 RESUMED, LEAVE = -1, -2
-LIMIT, BREAK, STOPREQ, HALT = "limit", "break", "stop", "halt"
+LIMIT, BREAK, STOPREQ, HALT, HANG = "limit", "break", "stop", "halt", "hang"
+HANG_AFTER = 10_000          # interruptions in a row with no instruction retired
 MAX_BLOCK = 96
 ONE_INSN = P.ID | P.DA | P.DD | P.IA | P.ED
 ONE_SHOT = ONE_INSN | P.SS
@@ -86,6 +87,8 @@ class IA64CPU(MmuMixin, DeliveryMixin, RseMixin, SysRegsMixin):
         self.alat: dict[int, tuple[int, int]] = {}
         self.lp_pending = False
         self.chk_faults = False
+        self.stuck = self.stuck_at = 0
+        self.hang_reason = ""
         self.build_index = 0             # failed chk: branch (False) or Speculation fault
         self.cache: dict[int, Block] = {}
         self.page_blocks: dict[int, list[int]] = {}
@@ -144,6 +147,8 @@ class IA64CPU(MmuMixin, DeliveryMixin, RseMixin, SysRegsMixin):
                 blk = self._block(ip, ri)
             except Interruption as e:
                 self.deliver(e, ip, ri)
+                if self._stuck():
+                    return HANG
                 continue
             n = blk.n
             fns = blk.fns
@@ -163,6 +168,8 @@ class IA64CPU(MmuMixin, DeliveryMixin, RseMixin, SysRegsMixin):
                 self.icount += i
                 a, s = blk.pos[i]
                 self.deliver(e, a, s)
+                if not i and self._stuck():
+                    return HANG
                 continue
             self.icount += i + 1
             if r >= 0:
@@ -172,6 +179,21 @@ class IA64CPU(MmuMixin, DeliveryMixin, RseMixin, SysRegsMixin):
             elif r == LEAVE:
                 self.ip, self.ri = blk.nxt[i]
         return LIMIT
+
+    def _stuck(self) -> bool:
+        """Count interruptions delivered since the last retired instruction: a handler that
+        faults on its own first instruction loops forever, as the hardware would; the model
+        reports it as a hang (the board's SHUTDOWN stop) instead of spinning."""
+        if self.icount != self.stuck_at:
+            self.stuck_at, self.stuck = self.icount, 0
+        self.stuck += 1
+        if self.stuck > HANG_AFTER:
+            self.hang_reason = (f"{HANG_AFTER} interruptions in a row without a retired "
+                                f"instruction (last at IIP {self.cr[19]:#x}, vector "
+                                f"{self.last_interruption[0]:#x})")
+            self.stuck = 0
+            return True
+        return False
 
     def _timer_limit(self, limit: int) -> int:
         """The icount at which the interval timer next needs the slow path."""
@@ -221,7 +243,7 @@ class IA64CPU(MmuMixin, DeliveryMixin, RseMixin, SysRegsMixin):
             r = blk.fns[0]()
         except Interruption as e:
             self.deliver(e, ip, ri)
-            return None
+            return HANG if self._stuck() else None
         self.icount += 1
         if r != RESUMED and self.psr & ONE_INSN:
             self.set_psr(self.psr & ~ONE_INSN)

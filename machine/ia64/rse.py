@@ -41,9 +41,15 @@ def _rotl(seg: list, k: int) -> list:
 
 
 def cfm_fields(cfm: int) -> tuple[int, int, int, int, int, int]:
-    """(sof, sol, sor in registers, rrb.gr, rrb.fr, rrb.pr) of a CFM value."""
-    return (cfm & 0x7F, (cfm >> 7) & 0x7F, ((cfm >> 14) & 0xF) * 8, (cfm >> 18) & 0x7F,
-            (cfm >> 25) & 0x7F, (cfm >> 32) & 0x3F)
+    """(sof, sol, sor in registers, rrb.gr, rrb.fr, rrb.pr) of a CFM value.  A frame marker
+    that no alloc could have made (from PFS or IFS written by software) leaves CFM undefined
+    in the SDM; the model clamps its fields into range (README)."""
+    sof = min(cfm & 0x7F, 96)
+    sol = min((cfm >> 7) & 0x7F, sof)
+    sor = min(((cfm >> 14) & 0xF) * 8, sof)
+    rrb_gr = (cfm >> 18) & 0x7F
+    return (sof, sol, sor, rrb_gr % sor if sor else 0, ((cfm >> 25) & 0x7F) % 96,
+            ((cfm >> 32) & 0x3F) % 48)
 
 
 class RseMixin:
