@@ -4,7 +4,8 @@
 r1=r2,r3", "(p06) br.cond.dptk.few 0x260", stop marks ";;") and returns its 16 bytes; the
 template follows from the unit letters and the stops.  Each instruction is matched against the
 opcode table's operand templates, encoded through the formats' encoders, then decoded and
-printed again: text that does not come back unchanged raises EncodeError.
+decoded again: an instruction whose operands do not come back unchanged (a value out of
+range for its field) raises EncodeError.  Numbers may be written in decimal or hex.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import string
 
 from .bundle import join, template_for
 from .decode import ALL_ROWS, decode_slot, encode_insn
-from .disasm import insn_text, normalize_objdump
+from .disasm import normalize_objdump
 from .opcodes import AR_NAMES, CR_NAMES
 
 M64 = (1 << 64) - 1
@@ -35,7 +36,7 @@ def _regex(row) -> re.Pattern:
     for lit, name, spec, _ in string.Formatter().parse(f"{row.mnem} {row.ops}".strip()):
         parts.append(re.escape(lit))
         if name is not None:
-            pat = _TOKEN.get(name, r"-?0x[0-9a-f]+" if spec else r"-?\d+")
+            pat = _TOKEN.get(name, r"-?(?:0x[0-9a-f]+|\d+)")
             parts.append(f"(?P<{name}>{pat})")
     return re.compile("".join(parts) + "$")
 
@@ -88,13 +89,8 @@ def encode_insn_text(text: str, unit: str, address: int = 0) -> tuple[int, int]:
             except (KeyError, ValueError):
                 continue
             back = decode_slot(unit, s, ls)
-            again = insn_text(back, address)
-            if back.qp:
-                again = f"(p{back.qp:02d}) " + again
-            orig = f"(p{qp:02d}) {text}" if qp else text
-            if normalize_objdump(again) == normalize_objdump(re.sub(
-                    r"^(brl?)\.cond\.sptk(\.few|\.many)", r"\1\2", orig) if not qp else orig) \
-                    or normalize_objdump(again) == normalize_objdump(orig):
+            if back.row is not None and back.sem == row.sem and all(
+                    back.v.get(k, val) == val for k, val in v.items()):
                 return s, ls
     raise EncodeError(f"cannot encode {unit}-unit instruction: {text!r}")
 

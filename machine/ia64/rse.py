@@ -111,12 +111,16 @@ class RseMixin:
 
     # -- rotating predicates and floating-point registers ---------------------------------
     def set_rrb_pr(self, new: int) -> None:
+        if new == self.rrb_pr:
+            return
         pr = self.pr
         phys = _rotl(pr[16:64], 48 - self.rrb_pr)
         pr[16:64] = _rotl(phys, new % 48 if new else 0)
         self.rrb_pr = new
 
     def set_rrb_fr(self, new: int) -> None:
+        if new == self.rrb_fr:
+            return
         fr = self.fr
         phys = _rotl(fr[32:128], 96 - self.rrb_fr)
         fr[32:128] = _rotl(phys, new % 96 if new else 0)
@@ -245,16 +249,31 @@ class RseMixin:
             raise illegal_op()
         self.ar[18] = v & M64 & ~7
 
+    def _rse_fast(self) -> bool:
+        """Can RSE accesses use the data fast path (same translation, privilege, order)?"""
+        psr, rsc = self.psr, self.ar[16]
+        return (bool(psr & (1 << 27)) == bool(psr & (1 << 17)) and (rsc >> 2) & 3 == self.cpl
+                and not rsc & 0x10)
+
     def rse_store(self, addr: int, v: int) -> None:
-        try:
-            self.data_write(addr, 8, v, rse=True)
+        o = self.wmap.get(addr >> 12)
+        if o is not None and self._rse_fast():
+            o += addr & 0xFFF
+            self.ram[o:o + 8] = v.to_bytes(8, "little")
+            return
+        try:                  # the ordinary data path when it translates the same way
+            self.data_write(addr, 8, v, rse=not self._rse_fast())
         except Interruption as e:
             e.isr |= ISR_RS
             raise
 
     def rse_load(self, addr: int) -> int:
+        o = self.rmap.get(addr >> 12)
+        if o is not None and self._rse_fast():
+            o += addr & 0xFFF
+            return int.from_bytes(self.ram[o:o + 8], "little")
         try:
-            return self.data_read(addr, 8, rse=True)
+            return self.data_read(addr, 8, rse=not self._rse_fast())
         except Interruption as e:
             e.isr |= ISR_RS
             raise
