@@ -153,3 +153,4 @@ def test_access_rights_table():
     assert rights(7, 3, 0) == 5 and rights(7, 0, 3) == 1
     assert rights(4, 2, 2) == 4 and rights(4, 2, 1) == 6 and rights(4, 2, 3) == 0
     assert rights(6, 2, 2) == 7 and rights(6, 2, 0) == 6 and rights(3, 0, 1) == 0
+
