@@ -21,7 +21,8 @@ M64 = (1 << 64) - 1
 _AR = {v: k for k, v in AR_NAMES.items()}
 _CR = {v: k for k, v in CR_NAMES.items()}
 _TOKEN = {
-    "wh": r"\.sptk|\.spnt|\.dptk|\.dpnt", "mwh": r"|\.sptk|\.dptk", "mih": r"|\.imp", "ph": r"\.few|\.many", "dh": r"|\.clr",
+    "wh": r"\.sptk|\.spnt|\.dptk|\.dpnt", "mwh": r"|\.sptk|\.dptk", "mih": r"|\.imp",
+    "bwh": r"\.sptk|\.loop|\.dptk|\.exit", "bih": r"|\.imp", "ph": r"\.few|\.many", "dh": r"|\.clr",
     "mbtype": r"@\w+", "ar3": r"ar\.\w+|ar\d+", "cr3": r"cr\.\w+|cr\d+",
     "target": r"0x[0-9a-f]+", "tag": r"0x[0-9a-f]+",
 }
@@ -48,7 +49,7 @@ _RX: dict[int, re.Pattern] = {}
 
 
 def _value(name: str, text: str, address: int):
-    if name in ("wh", "ph", "dh", "mbtype", "mwh", "mih"):
+    if name in ("wh", "ph", "dh", "mbtype", "mwh", "mih", "bwh", "bih"):
         return text
     if name in ("target", "tag"):
         return ((int(text, 16) - address + (1 << 63)) & M64) - (1 << 63)

@@ -260,6 +260,21 @@ def _e_tgt60(d):
     return put(t >> 59, 36, 1) | put(t >> 20, 43, 39) | put(t, 13, 20)
 
 
+BWH = (".sptk", ".loop", ".dptk", ".exit")              # brp whether hint (bits 4:3)
+
+
+def _brp(s, d):
+    d["qp"] = 0                                          # brp has no qualifying predicate
+    d["bwh"], d["bih"] = BWH[f(s, 3, 2)], ("", ".imp")[f(s, 35, 1)]
+    d["tag"] = sx(f(s, 33, 2) << 7 | f(s, 6, 7), 9) << 4
+
+
+def _e_brp(d):
+    t = d["tag"] >> 4
+    return put(BWH.index(d["bwh"]), 3, 2) | put(d["bih"] == ".imp", 35, 1) | \
+        put(t >> 7, 33, 2) | put(t, 6, 7)
+
+
 # format name -> operand groups
 FORMATS: dict[str, tuple] = {
     "A1": (R1, R2, R3), "A2": (R1, R2, R3, _plus1("count2", 27, 2)),
@@ -292,7 +307,7 @@ FORMATS: dict[str, tuple] = {
     "M39": (R1, R3, _reg("imm2", 13, 2)), "M40": (R3, _reg("imm2", 13, 2)), "M41": (R2,),
     "M42": (R2, R3), "M43": (R1, R3), "M44": ((_imm24, _e_imm24),), "M46": (R1, R3),
     "B1": (TGT, HINTS), "B3": (B1, TGT, HINTS), "B4": (B2, HINTS), "B5": (B1, B2, HINTS3),
-    "B8": (), "X1": ((_imm62, _e_imm62),), "X2": (R1, (_imm64, _e_imm64)),
+    "B8": (), "B6": (TGT, (_brp, _e_brp)), "B7": (B2, (_brp, _e_brp)), "X1": ((_imm62, _e_imm62),), "X2": (R1, (_imm64, _e_imm64)),
     "X3": ((_tgt60, _e_tgt60), HINTS), "X4": (B1, (_tgt60, _e_tgt60), HINTS),
 }
 

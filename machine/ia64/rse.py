@@ -164,6 +164,7 @@ class RseMixin:
     def call_frame(self) -> None:
         """br.call: the caller's locals join the dirty partition; the outputs become the
         callee's frame; rrb values are reset."""
+        self.alat.clear()           # the ALAT is keyed by register name (README)
         self.frame_out()
         sol = self.sol
         self.bof = (self.bof + sol) % N_STACKED
@@ -176,6 +177,7 @@ class RseMixin:
 
     def cover_frame(self) -> None:
         """cover: the whole current frame joins the dirty partition; a new empty frame."""
+        self.alat.clear()           # the ALAT is keyed by register name (README)
         self.frame_out()
         self.bof = (self.bof + self.sof) % N_STACKED
         self.ndirty += self.sof
@@ -187,6 +189,7 @@ class RseMixin:
     def restore_frame(self, n: int, cfm: int) -> None:
         """br.ret (n = PFS.pfm.sol) and rfi with IFS.v (n = IFS.ifm.sof): BOF moves down n
         registers, filling from the backing store what is no longer in the ring."""
+        self.alat.clear()
         self.frame_out()
         while self.ndirty < n:
             self.fill_one()

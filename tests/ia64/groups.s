@@ -326,3 +326,26 @@ L3:
  mov b1=r2,L3
  nop.i 0
 }
+
+Lbrp1:
+{.mib
+ nop.m 0
+ nop.i 0
+ brp.sptk Lbrp1,Lbrp2 }
+{.mib
+ nop.m 0
+ mov b1=r2
+ brp.ret.dptk b1,Lbrp2 }
+{.mib
+ nop.m 0
+ nop.i 0
+ brp.loop.imp Lbrp2,Lbrp2 }
+{.mib
+ nop.m 0
+ nop.i 0
+ brp.exit Lbrp1,Lbrp2 }
+Lbrp2:
+{.mib
+ nop.m 0
+ nop.i 0
+ nop.b 0 }
