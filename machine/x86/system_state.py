@@ -6,6 +6,7 @@ from .mmu import (CR0_PE, CR0_PG, CR0_WP, CR4_PAE, CR4_PGE, CR4_PSE, CR4_SMAP, C
                   EFER_LMA, EFER_LME, EFER_NXE)
 from .state import (AR_DB, AR_L, AR_P, AR_S, AR_UNUSABLE, CS, GP, NP, SS, SS_, TS, CpuFault,
                     Seg)
+from .vmx.exitinfo import VmExit
 
 CR0_FIXED_RESERVED = ~0xE005003F & 0xFFFFFFFF
 # CR4 bits of features CPUID reports (cpuid.py); VME, PVI, UMIP and FSGSBASE are not modelled,
@@ -130,8 +131,10 @@ class SystemStateMixin:
         if self.cr0 & CR0_PG and self.cr4 & CR4_PAE and not self.efer & EFER_LMA:
             try:
                 self.load_pdptes()
-            except CpuFault:
-                self.cr3 = old                    # a faulting MOV to CR3 changes nothing
+            except (CpuFault, VmExit):
+                # A MOV to CR3 that faults, or exits on an EPT violation or misconfiguration
+                # while reading the PDPTEs, changes nothing (SDM 4.4.1, 29.3.3).
+                self.cr3 = old
                 raise
         self.flush_tlb(keep_global=True)
 

@@ -1,4 +1,4 @@
-# ept_access_test: guest reads, writes and fetches through an EPT entry with each permission combination (---, r--, -w-, rw-, --x, r-x, -wx, rwx) at every level (PTE, PDE, 2 MiB PDE, PDPTE, 1 GiB PDPTE, PML4E): allowed, EPT violation (48) with the full qualification, guest-linear and guest-physical address, or EPT misconfiguration (49) with the guest-physical address; fixing the entry, INVEPT and VMRESUME completes the access; INVEPT types, descriptors and flags in root operation, and the INVEPT exit (50)
+# ept_access_test: guest reads, writes and fetches through an EPT entry with each permission combination (---, r--, -w-, rw-, --x, r-x, -wx, rwx) at every level (PTE, PDE, 2 MiB PDE, PDPTE, 1 GiB PDPTE, PML4E): allowed, EPT violation (48) with the full qualification, guest-linear and guest-physical address, or EPT misconfiguration (49) with the guest-physical address; fixing the entry, INVEPT and VMRESUME completes the access; an EPT violation on the frame of an IRET that ended (virtual-)NMI blocking sets qualification bit 12; INVEPT types, descriptors and flags in root operation, and the INVEPT exit (50)
 #
 # SDM Vol. 3C 29.3.2 (EPT entries: present = any of bits 2:0; execute-only when
 # IA32_VMX_EPT_VPID_CAP[0]), 29.3.3.1 (misconfiguration: write without read, execute-only
@@ -42,9 +42,70 @@ test_main:
     mov edx, 1
     call run_rows
 
+    call iret_unblocking
     call invept_root
     call invept_exit
     ret
+
+# -- an EPT violation on IRET's pops: qualification bit 12 (NMI unblocking due to IRET) -------
+# IRET ends blocking by NMI (virtual-NMI blocking with virtual NMIs) even when it causes an EPT
+# violation: the blocking is gone when the exit happens, and bit 12 records that it was in
+# effect before the IRET (SDM 28.2.1 Table 28-7 bit 12; 28.1: "any blocking by NMI is cleared
+# before the VM exit commences").
+.equ IRET_FRAME, 0x100                      # the IRETQ frame at TEST_GVA + 0x100
+iret_unblocking:
+    lea rax, [rip + g_iret_done]
+    mov [rip + test_page + IRET_FRAME], rax
+    mov qword ptr [rip + test_page + IRET_FRAME + 8], SEL_CODE64
+    mov qword ptr [rip + test_page + IRET_FRAME + 16], 2
+    lea rax, [rip + guest_stack_top]
+    mov [rip + test_page + IRET_FRAME + 24], rax
+    mov qword ptr [rip + test_page + IRET_FRAME + 32], SEL_DATA
+    lea r12, [rip + iret_cases]             # {pin controls, interruptibility at entry}
+1:  mov rax, [rip + init_pin]
+    or rax, [r12]
+    VMCS_SET PIN_BASED_VM_EXEC_CONTROL, rax
+    mov r13, [r12 + 8]
+    mov rdx, [rip + ept_entry_pte]
+    and qword ptr [rdx], ~EPT_RWX
+    mov edi, INVEPT_SINGLE
+    call ept_invept
+    VMCS_SET GUEST_RIP, "offset g_iret"
+    VMCS_SET GUEST_INTERRUPTIBILITY_INFO, r13
+    call enter_guest
+    CHECK "IRETQ with its frame in a not-present EPT page: EPT violation", rax, EXIT_REASON_EPT_VIOLATION
+    CHECK_FIELD "... guest RIP on the IRETQ", GUEST_RIP, "offset g_iret_insn"
+    VMCS_READ rax, EXIT_QUALIFICATION
+    and rax, Q_DEFINED
+    mov rdx, r13                            # bit 12 = the (virtual-)NMI blocking before the
+    shl rdx, 9                              # IRET (interruptibility bit 3 -> bit 12)
+    or rdx, Q_RD | FIN
+    CHECK "... qualification: read, final, bit 12 = the blocking IRET ended", rax, rdx
+    CHECK_FIELD "... guest-linear address: the frame", GUEST_LINEAR_ADDRESS, TEST_GVA+IRET_FRAME
+    CHECK_FIELD "... guest-physical address", GUEST_PHYSICAL_ADDRESS, "offset test_page+TEST_REGION+IRET_FRAME"
+    CHECK_FIELD "... the blocking is gone at the exit", GUEST_INTERRUPTIBILITY_INFO, 0
+    mov rdx, [rip + ept_entry_pte]
+    or qword ptr [rdx], EPT_RWX
+    mov edi, INVEPT_SINGLE
+    call ept_invept
+    VMCS_SET GUEST_INTERRUPTIBILITY_INFO, r13     # the VMM restores the blocking bit 12 reported
+    call enter_guest
+    CHECK "... fixed and resumed: IRETQ completes, VMCALL", rax, EXIT_REASON_VMCALL
+    CHECK_FIELD "... at the frame's RIP", GUEST_RIP, "offset g_iret_done"
+    CHECK_FIELD "... the IRET ended the blocking", GUEST_INTERRUPTIBILITY_INFO, 0
+    add r12, 16
+    cmp r12, offset iret_cases_end
+    jb 1b
+    VMCS_SET PIN_BASED_VM_EXEC_CONTROL, [rip+init_pin]
+    VMCS_SET GUEST_RSP, "offset guest_stack_top"
+    ret
+
+g_iret:
+    mov rsp, TEST_GVA + IRET_FRAME
+g_iret_insn:
+    iretq
+g_iret_done:
+    vmcall
 
 # -- INVEPT in VMX root operation ----------------------------------------------------------------
 .macro INVEPT_TRY type, eptp
@@ -132,6 +193,12 @@ g_invept_end:
 # -- the tables ----------------------------------------------------------------------------------
 .section .rodata
 .balign 8
+iret_cases:
+    .quad PIN_NMI_EXITING|PIN_VIRTUAL_NMIS, 8     # virtual-NMI blocking
+    .quad PIN_NMI_EXITING|PIN_VIRTUAL_NMIS, 0     # none
+    .quad 0, 8                                    # blocking by NMI (no NMI exiting)
+    .quad 0, 0
+iret_cases_end:
 
 .balign 8
 perm_rows:

@@ -1,4 +1,4 @@
-# ept_access_test_paddr: EPT permissions of the page that holds the guest's page table (the guest PTE mapping TEST_GVA), with the guest PTE's accessed/dirty flags clear or set, with EPT A/D flags disabled and enabled: the guest's own paging-structure accesses cause EPT violations with qualification bit 8 = 0 (bit 7 = 1, the guest-linear address being translated), the guest-physical address of the guest PTE, reads (A/D disabled) or reads treated as writes (bits 0 and 1, A/D enabled), the A/D updates as writes (bits 0 and 1); the guest PTE gets its A/D flags once the entry is fixed, and with A/D enabled the EPT entries used to reach the page table get their accessed flags and the leaf its dirty flag
+# ept_access_test_paddr: EPT permissions of the page that holds the guest's page table (the guest PTE mapping TEST_GVA), with the guest PTE's accessed/dirty flags clear or set, with EPT A/D flags disabled and enabled: the guest's own paging-structure accesses cause EPT violations with qualification bit 8 = 0 (bit 7 = 1, the guest-linear address being translated), the guest-physical address of the guest PTE, reads (A/D disabled) or reads treated as writes (bits 0 and 1, A/D enabled), the A/D updates as writes (bits 0 and 1); the guest PTE gets its A/D flags once the entry is fixed, and with A/D enabled the EPT entries used to reach the page table get their accessed flags and the leaf its dirty flag; a PAE guest's MOV to CR3 whose PDPTEs are not readable through EPT exits with bits 7 and 8 clear, a read even with A/D enabled
 #
 # SDM Vol. 3C 29.3.3.2 (reads of guest paging structures are data reads; the processor's
 # writes of their A/D flags are data writes; with EPT A/D flags enabled every access to a guest
@@ -9,7 +9,7 @@
 # implementation-specific: this model, like the processors kvm-unit-tests'
 # ept_access_test_paddr_* describe, sets both), 29.3.5 (EPT A/D flags: accessed in every entry
 # used, dirty in the leaf of a written guest-physical address, guest paging-structure accesses
-# counting as writes), Vol. 3A 4.8 (the guest's A/D flags).
+# counting as writes), Vol. 3A 4.8 (the guest's A/D flags), 4.4.1 (PAE PDPTE loads).
 #
 # The EPT entry under test is the 4 KiB leaf of ept_pt0 that maps g_pt; the guest PTE is
 # g_pt[5], so the guest-physical address reported is g_pt + 40.
@@ -57,7 +57,78 @@ test_main:
     mov qword ptr [rip + c_var], offset v_on
     lea rdi, [rip + rows_ad_on]
     call run_prows
+    call pdpte_loads
     ret
+
+# -- PDPTE loads by MOV to CR3 (a PAE guest) ------------------------------------------------------
+# With EPT, MOV to CR3 in PAE mode reads the four PDPTEs through EPT. An EPT violation there has
+# no guest-linear address (qualification bits 7 and 8 clear) and is a read even with EPT A/D
+# flags enabled (SDM 28.2.1 Table 28-7 bit 7, 29.3.3.2, 4.4.1). The new PDPT is at TEST_GPA +
+# PDPT_OFF; the guest's first PDPT (pae_pdpt) and it both map 0-8 MiB in 2 MiB pages.
+.equ PDPT_OFF, 0x40
+pdpte_loads:
+    lea rax, [rip + pae_pd + PG_P]
+    mov [rip + pae_pdpt], rax
+    mov [rip + test_page + PDPT_OFF], rax
+    xor ecx, ecx
+1:  mov rax, rcx
+    shl rax, 21
+    or rax, PG_P | PG_RW | PG_A | PG_D | PG_PS
+    lea rdx, [rip + pae_pd]
+    mov [rdx + rcx * 8], rax
+    inc ecx
+    cmp ecx, 4
+    jb 1b
+    mov rax, [rip + init_entry]
+    and eax, ~ENTRYCTL_IA32E_MODE_GUEST
+    VMCS_SET VM_ENTRY_CONTROLS, rax
+    VMCS_SET GUEST_CS_SELECTOR, SEL_CODE32
+    VMCS_SET GUEST_CS_AR_BYTES, 0xC09B
+    VMCS_SET GUEST_FS_BASE, 0
+    VMCS_SET GUEST_GS_BASE, 0
+    VMCS_SET EXCEPTION_BITMAP, 0xFFFFFFFF   # no 32-bit IDT: any exception exits
+    mov r12, EPTP_AD                        # A/D enabled, then disabled
+2:  mov rdi, r12
+    call ept_enable
+    VMCS_SET GUEST_CR3, "offset pae_pdpt"
+    VMCS_SET GUEST_PDPTE0, [rip+pae_pdpt]
+    VMCS_SET GUEST_PDPTE1, 0
+    VMCS_SET GUEST_PDPTE2, 0
+    VMCS_SET GUEST_PDPTE3, 0
+    VMCS_SET GUEST_RIP, "offset g_pae"
+    mov rdx, [rip + ept_entry_pte]          # the new PDPT's page: not present
+    and qword ptr [rdx], ~EPT_RWX
+    mov edi, INVEPT_SINGLE
+    call ept_invept
+    call enter_guest
+    CHECK "PAE: MOV to CR3, the PDPT's page not present in EPT: EPT violation", rax, EXIT_REASON_EPT_VIOLATION
+    CHECK_FIELD "... guest RIP on the MOV", GUEST_RIP, "offset g_pae_mov"
+    VMCS_READ rax, EXIT_QUALIFICATION
+    CHECK_MASKED "... qualification: a read, no guest-linear address (bits 7, 8 clear)", rax, Q_DEFINED, Q_RD
+    CHECK_FIELD "... guest-physical address: PDPTE 0", GUEST_PHYSICAL_ADDRESS, "offset test_page+TEST_REGION+PDPT_OFF"
+    CHECK_FIELD "... CR3 unchanged", GUEST_CR3, "offset pae_pdpt"
+    mov rdx, [rip + ept_entry_pte]          # read-only is enough for PDPTE loads
+    or qword ptr [rdx], EPT_R
+    mov edi, INVEPT_SINGLE
+    call ept_invept
+    call enter_guest
+    CHECK "... the page read-only in EPT: the MOV completes (a read, also with A/D)", rax, EXIT_REASON_VMCALL
+    CHECK_FIELD "... guest CR3", GUEST_CR3, "offset test_page+TEST_REGION+PDPT_OFF"
+    CHECK "... the guest runs on the new PDPTEs", [rip+guest_regs+GREG_RBX], MAGIC1&0xFFFFFFFF
+    mov rdx, [rip + ept_entry_pte]
+    or qword ptr [rdx], EPT_RWX
+    sub r12, EPTP_AD
+    jz 2b
+    ret
+
+.code32
+g_pae:
+    mov eax, offset test_page + TEST_REGION + PDPT_OFF
+g_pae_mov:
+    mov cr3, eax
+    mov ebx, dword ptr [test_page]
+    vmcall
+.code64
 
 run_prows:
     push rax
@@ -213,3 +284,6 @@ PROW "g_pt rwx, PTE A/D set: fetch", EPT_RWX, AD, OP_EXEC, OK
 .balign 8
 ept_entry_gpt: .quad 0
 ad_on: .quad 0
+.balign 4096
+pae_pd: .space 4096
+pae_pdpt: .space 32

@@ -29,6 +29,7 @@ from ..state import (
     Seg,
 )
 from ..system_state import canonical, desc_to_seg
+from ..vmx.exitinfo import VmExit
 from . import sem
 from .operands import MASK, ea_fn, seg_of
 
@@ -554,5 +555,11 @@ def iret(cpu, d):
         except CpuFault:
             # An exit for this fault reports the unblocking (SDM 28.2.2, bit 12).
             cpu.iret_unblocked_nmi = unblocked and cpu.vmx.nonroot
+            raise
+        except VmExit as e:
+            # An EPT violation on the frame reports it in qualification bit 12 (SDM 28.2.1,
+            # Table 28-7); the blocking is already gone when the exit happens.
+            if unblocked and e.reason == 48:
+                e.qualification |= 1 << 12
             raise
     return f
