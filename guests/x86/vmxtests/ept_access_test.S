@@ -1,4 +1,4 @@
-# ept_access_test: guest reads, writes and fetches through an EPT entry with each permission combination (---, r--, -w-, rw-, --x, r-x, -wx, rwx) at every level (PTE, PDE, 2 MiB PDE, PDPTE, 1 GiB PDPTE, PML4E): allowed, EPT violation (48) with the full qualification, guest-linear and guest-physical address, or EPT misconfiguration (49) with the guest-physical address; fixing the entry, INVEPT and VMRESUME completes the access; an EPT violation on the frame of an IRET that ended (virtual-)NMI blocking sets qualification bit 12; INVEPT types, descriptors and flags in root operation, and the INVEPT exit (50)
+# ept_access_test: guest reads, writes and fetches through an EPT entry with each permission combination (---, r--, -w-, rw-, --x, r-x, -wx, rwx) at every level (PTE, PDE, 2 MiB PDE, PDPTE, 1 GiB PDPTE, PML4E): allowed, EPT violation (48) with the full qualification, guest-linear and guest-physical address, or EPT misconfiguration (49) with the guest-physical address; fixing the entry, INVEPT and VMRESUME completes the access; an EPT violation on the frame of an IRET that ended (virtual-)NMI blocking sets qualification bit 12; a REP MOVSQ stopped by a violation keeps its completed iterations; violations while delivering INT3 / INT n, executed or injected, report IDT-vectoring information, RIP on the instruction and its length, and re-injection completes the delivery; INVEPT types, descriptors and flags in root operation, and the INVEPT exit (50)
 #
 # SDM Vol. 3C 29.3.2 (EPT entries: present = any of bits 2:0; execute-only when
 # IA32_VMX_EPT_VPID_CAP[0]), 29.3.3.1 (misconfiguration: write without read, execute-only
@@ -27,6 +27,8 @@ SCENARIO ept_access_test
 test_main:
     lea rdi, [rip + g_op_read]
     call vmx_setup
+    mov rax, [rip + test_page + TEST_CODE]
+    mov [rip + test_code_copy], rax
     mov rax, [rip + vmx_ept_vpid_cap]
     CHECK_MASKED "EPT_VPID_CAP: execute-only, 4-level, WB, 2 MiB, 1 GiB, INVEPT single/all", rax, CAP_NEEDED, CAP_NEEDED
     call ept_build
@@ -43,6 +45,8 @@ test_main:
     call run_rows
 
     call iret_unblocking
+    call rep_movs
+    call event_delivery
     call invept_root
     call invept_exit
     ret
@@ -100,6 +104,143 @@ iret_unblocking:
     VMCS_SET GUEST_RSP, "offset guest_stack_top"
     ret
 
+# -- REP MOVSQ into a read-only page: the iterations before it complete ------------------------
+# The destination runs from TEST_GVA - 16 (a page mapped to scratch1) into TEST_GVA: the third
+# store causes the violation; RCX/RSI/RDI show two iterations done, RIP stays on the
+# instruction (SDM Vol. 2 MOVS/REP: a fault or VM exit between iterations leaves the registers
+# updated for the completed ones); resuming after the fix finishes the copy.
+rep_movs:
+    lea rax, [rip + scratch1 + PG_P + PG_RW + PG_A + PG_D]
+    mov [rip + g_pt + 4 * 8], rax           # TEST_GVA - 4 KiB -> scratch1
+    mov rdx, [rip + ept_entry_pte]
+    and qword ptr [rdx], ~(EPT_W | EPT_X)   # r--
+    mov edi, INVEPT_ALL
+    call ept_invept
+    lea rax, [rip + movs_src]
+    mov [rip + guest_regs + GREG_RSI], rax
+    mov rax, TEST_GVA - 16
+    mov [rip + guest_regs + GREG_RDI], rax
+    mov qword ptr [rip + guest_regs + GREG_RCX], 4
+    VMCS_SET GUEST_RIP, "offset g_movs"
+    call enter_guest
+    CHECK "REP MOVSQ across into an r-- page: EPT violation", rax, EXIT_REASON_EPT_VIOLATION
+    CHECK_FIELD "... guest RIP on the REP MOVSQ", GUEST_RIP, "offset g_movs"
+    VMCS_READ rax, EXIT_QUALIFICATION
+    CHECK_MASKED "... qualification: a write, r--, final", rax, Q_DEFINED, Q_WR|Q_PR|FIN
+    CHECK_FIELD "... guest-linear address: the third store", GUEST_LINEAR_ADDRESS, TEST_GVA
+    CHECK_FIELD "... guest-physical address", GUEST_PHYSICAL_ADDRESS, "offset test_page+TEST_REGION"
+    CHECK "... RCX: two iterations left", [rip+guest_regs+GREG_RCX], 2
+    CHECK "... RDI advanced by two", [rip+guest_regs+GREG_RDI], TEST_GVA
+    CHECK "... RSI advanced by two", [rip+guest_regs+GREG_RSI], "offset movs_src+16"
+    CHECK "... the first two stores done", [rip+scratch1+0xFF8], [rip+movs_src+8]
+    mov rdx, [rip + ept_entry_pte]
+    or qword ptr [rdx], EPT_RWX
+    mov edi, INVEPT_SINGLE
+    call ept_invept
+    call enter_guest
+    CHECK "... fixed and resumed: VMCALL", rax, EXIT_REASON_VMCALL
+    CHECK "... RCX 0", [rip+guest_regs+GREG_RCX], 0
+    CHECK "... the last store landed", [rip+test_page+8], [rip+movs_src+24]
+    mov rax, MAGIC1                         # test_page as ept_common built it
+    mov [rip + test_page], rax
+    mov rax, [rip + test_code_copy]
+    mov [rip + test_page + TEST_CODE], rax
+    ret
+
+# -- EPT violations while delivering an event: IDT-vectoring information ----------------------
+# INT3 / INT n in the guest (exception bitmap 0) read the IDT through EPT; with the IDT's page
+# not present the delivery exits: the violation is for the IDT entry (a linear access: bits 7
+# and 8 set), the IDT-vectoring information names the event being delivered, and for a
+# software interrupt or exception, executed or injected, RIP stays on the instruction (the
+# injected event's guest RIP) and the VM-exit instruction length is the instruction's (the
+# VM-entry instruction length) (SDM 28.2.4, 28.2.5, 28.3.3, 27.6.1.1: "if the encountered
+# exception does cause a VM exit that saves RIP, the saved RIP is current guest RIP"). The VMM
+# re-injects the event from those fields once the entry is fixed: the guest's handler sees the
+# return address after the INT3.
+event_delivery:
+    lea rax, [rip + idt]
+    shr rax, 12
+    lea rdx, [rip + ept_pt0]
+    lea r12, [rdx + rax * 8]
+    lea r13, [rip + deliver_cases]
+1:  and qword ptr [r12], ~EPT_RWX
+    mov edi, INVEPT_SINGLE
+    call ept_invept
+    mov qword ptr [rip + fault_vector], NO_FAULT
+    lea rax, [rip + g_int3_fix]
+    mov [rip + fault_fixup], rax
+    VMCS_SET GUEST_RIP, [r13]
+    VMCS_SET VM_ENTRY_INTR_INFO_FIELD, [r13+8]
+    VMCS_SET VM_ENTRY_INSTRUCTION_LEN, [r13+16]
+    mov rsi, [r13 + 40]
+    mov r14, rsi
+    call enter_guest
+    mov edx, EXIT_REASON_EPT_VIOLATION
+    lea rsi, [r14 + 0]
+    call name_check                         # "<case>: EPT violation"
+    VMCS_READ rax, GUEST_RIP
+    mov rdx, [r13]
+    call name_check
+    VMCS_READ rax, EXIT_QUALIFICATION
+    and rax, Q_DEFINED & ~(1 << 12)         # bit 12 undefined with IDT-vectoring valid
+    mov edx, Q_RD | FIN
+    call name_check
+    VMCS_READ rax, GUEST_LINEAR_ADDRESS
+    lea rdx, [rip + idt]
+    add rdx, [r13 + 32]
+    call name_check
+    VMCS_READ rax, GUEST_PHYSICAL_ADDRESS
+    call name_check
+    VMCS_READ rax, IDT_VECTORING_INFO_FIELD
+    mov rdx, [r13 + 24]
+    call name_check
+    cmp qword ptr [r13 + 48], -1            # undefined for a hardware exception
+    je 3f
+    VMCS_READ rax, VM_EXIT_INSTRUCTION_LEN
+    mov rdx, [r13 + 48]
+    call name_check
+3:  or qword ptr [r12], EPT_RWX
+    mov edi, INVEPT_SINGLE
+    call ept_invept
+    cmp qword ptr [r13 + 56], 0
+    je 2f
+    # re-inject the event as a VMM would: the IDT-vectoring information and instruction length
+    VMCS_READ rax, IDT_VECTORING_INFO_FIELD
+    VMCS_SET VM_ENTRY_INTR_INFO_FIELD, rax
+    VMCS_READ rax, VM_EXIT_INSTRUCTION_LEN
+    VMCS_SET VM_ENTRY_INSTRUCTION_LEN, rax
+    call enter_guest
+    CHECK "... re-injected: the guest's #BP handler ran, then VMCALL", rax, EXIT_REASON_VMCALL
+    CHECK "... #BP", [rip+fault_vector], VEC_BP
+    CHECK "... the return address pushed: after the INT3", [rip+fault_rip], "offset g_int3_fix"
+2:  add r13, 64
+    cmp r13, offset deliver_cases_end
+    jb 1b
+    mov qword ptr [rip + fault_fixup], 0
+    mov qword ptr [rip + fault_vector], NO_FAULT
+    ret
+
+# name_check(rax = actual, rdx = expected, rsi = "<case>" then each field name in turn): the
+# names follow each other in deliver_names; rsi moves to the next one
+name_check:
+    call check_eq
+1:  cmp byte ptr [rsi], 0
+    lea rsi, [rsi + 1]
+    jne 1b
+    ret
+
+g_int3:
+    int3
+g_int3_fix:
+    mov qword ptr [rip + fault_fixup], 0
+    vmcall
+g_int20:
+    int 0x20
+    vmcall
+
+g_movs:
+    rep movsq
+    vmcall
 g_iret:
     mov rsp, TEST_GVA + IRET_FRAME
 g_iret_insn:
@@ -199,6 +340,32 @@ iret_cases:
     .quad 0, 8                                    # blocking by NMI (no NMI exiting)
     .quad 0, 0
 iret_cases_end:
+# {guest RIP, VM-entry interruption information, VM-entry instruction length, expected
+#  IDT-vectoring information, IDT offset of the entry, names, expected instruction length,
+#  re-inject after the fix}
+deliver_cases:
+    .quad g_int3, 0, 0, 0x80000603, 3 * 16, names_int3, 1, 1
+    .quad g_int20, 0, 0, 0x80000420, 0x20 * 16, names_int20, 2, 0
+    .quad g_int3, 0x80000603, 1, 0x80000603, 3 * 16, names_inj3, 1, 1
+    .quad g_int3, 0x80000420, 2, 0x80000420, 0x20 * 16, names_inj20, 2, 0
+    .quad g_int3, 0x80000B0D, 0, 0x80000B0D, 13 * 16, names_injgp, -1, 0
+deliver_cases_end:
+.macro DNAMES label, what
+\label:
+    .asciz "\what with the IDT's page not present in EPT: EPT violation"
+    .asciz "\what: guest RIP on the instruction / the injection point"
+    .asciz "\what: qualification: a read of a linear address"
+    .asciz "\what: guest-linear address: the IDT entry"
+    .asciz "\what: guest-physical address: the IDT entry"
+    .asciz "\what: IDT-vectoring information"
+    .asciz "\what: VM-exit instruction length"
+.endm
+DNAMES names_int3, "INT3 in the guest"
+DNAMES names_int20, "INT 0x20 in the guest"
+DNAMES names_inj3, "injected #BP (software exception, length 1)"
+DNAMES names_inj20, "injected INT 0x20 (software interrupt, length 2)"
+DNAMES names_injgp, "injected #GP(0) (hardware exception)"
+movs_src: .quad 0x0101010101010101, 0x0202020202020202, 0x0303030303030303, 0x0404040404040404
 
 .balign 8
 perm_rows:
@@ -248,3 +415,4 @@ ENDROWS
 .section .bss
 .balign 16
 desc: .quad 0, 0
+test_code_copy: .quad 0

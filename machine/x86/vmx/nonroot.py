@@ -11,6 +11,7 @@ from .exitinfo import VmExit
 INTR_VALID = 1 << 31
 TYPE_EXT, TYPE_NMI, TYPE_HW, TYPE_SWINT, TYPE_PRIVSW, TYPE_SWEXC, TYPE_OTHER = 0, 2, 3, 4, 5, 6, 7
 SOFT_EXC_VECTORS = {3: TYPE_SWEXC, 4: TYPE_SWEXC}
+SOFT_TYPES = (TYPE_SWINT, TYPE_PRIVSW, TYPE_SWEXC)
 
 
 class VmxNonRootMixin:
@@ -39,7 +40,9 @@ class VmxNonRootMixin:
         vec, typ = info & 0xFF, (info >> 8) & 7
         if typ == TYPE_OTHER:
             return
-        if typ in (TYPE_SWINT, TYPE_PRIVSW, TYPE_SWEXC):
+        insn = None
+        if typ in SOFT_TYPES:
+            insn = self.rip
             self.rip = (self.rip + length) & (0xFFFFFFFFFFFFFFFF if self.code_bits == 64
                                                else 0xFFFFFFFF)
         if typ == TYPE_NMI:
@@ -50,10 +53,21 @@ class VmxNonRootMixin:
         self.vectoring_info, self.vectoring_error = info & ~0x1000, error
         try:
             self._deliver_nested(vec, err, soft=typ == TYPE_SWINT,
-                                 exc=typ in (TYPE_HW, TYPE_SWEXC))
+                                 exc=typ in (TYPE_HW, TYPE_SWEXC), insn_rip=insn)
             self.vectoring_info = 0
         except VmExit as e:
+            self._soft_event_exit(e, insn, length)
             self.vm_exit(e)
+
+    def _soft_event_exit(self, e, insn, length: int) -> None:
+        """An exit while delivering a software interrupt or (privileged) software exception,
+        executed or injected, saves RIP on the instruction (the injected guest RIP) and, while
+        that event is the one being delivered, its length (SDM 27.6.1.1, 28.2.4, 28.3.3)."""
+        if insn is None:
+            return
+        self.rip = insn
+        if (self.vectoring_info >> 8) & 7 in SOFT_TYPES:
+            e.instruction_length = length
 
     # -- delivering events in non-root operation (SDM 26.2, 28.2.4) ------------------------
     def vmx_deliver(self, vector: int, error, soft: bool, exc: bool, external: bool = False,
@@ -63,6 +77,7 @@ class VmxNonRootMixin:
             kind = (TYPE_NMI if vector == 2 else TYPE_EXT) if external else (
                 TYPE_HW if exc else TYPE_SWINT)
         iret_unblock, self.iret_unblocked_nmi = self.iret_unblocked_nmi, False
+        insn = None
         try:
             if kind in (TYPE_HW, TYPE_SWEXC, TYPE_PRIVSW) and \
                     self.vmx_exception_exits(vector, error):
@@ -84,9 +99,14 @@ class VmxNonRootMixin:
             if error is not None and kind == TYPE_HW and vector in (8, 10, 11, 12, 13, 14, 17):
                 info |= 1 << 11
             self.vectoring_info, self.vectoring_error = info, error or 0
-            self._deliver_nested(vector, error, soft=soft, exc=exc or kind == TYPE_SWEXC)
+            if kind in SOFT_TYPES:
+                insn = (self.rip - length) & (
+                    0xFFFFFFFFFFFFFFFF if self.code_bits == 64 else 0xFFFFFFFF)
+            self._deliver_nested(vector, error, soft=soft, exc=exc or kind == TYPE_SWEXC,
+                                 insn_rip=insn)
             self.vectoring_info = 0
         except VmExit as e:
+            self._soft_event_exit(e, insn, length)
             self.vm_exit(e)
 
     def vmx_nested_fault(self, vector: int, error) -> None:
