@@ -216,6 +216,19 @@ event_delivery:
 2:  add r13, 64
     cmp r13, offset deliver_cases_end
     jb 1b
+    # A fault during the delivery that the guest handles: INT 0x20 beyond the IDT limit is
+    # #GP(0x20 * 8 + 2), delivered in the guest with the INT's own address (SDM 6.12.1, 6.13)
+    VMCS_SET GUEST_IDTR_LIMIT, 0x20*16-1
+    mov qword ptr [rip + fault_vector], NO_FAULT
+    lea rax, [rip + g_int20_fix]
+    mov [rip + fault_fixup], rax
+    VMCS_SET GUEST_RIP, "offset g_int20"
+    call enter_guest
+    CHECK "INT 0x20 beyond the guest's IDT limit: #GP handled in the guest, VMCALL", rax, EXIT_REASON_VMCALL
+    CHECK "... #GP", [rip+fault_vector], VEC_GP
+    CHECK "... error code: IDT entry 0x20", [rip+fault_error], 0x20*8+2
+    CHECK "... the return address pushed: the INT 0x20", [rip+fault_rip], "offset g_int20"
+    VMCS_SET GUEST_IDTR_LIMIT, 256*16-1
     mov qword ptr [rip + fault_fixup], 0
     mov qword ptr [rip + fault_vector], NO_FAULT
     ret
@@ -236,6 +249,8 @@ g_int3_fix:
     vmcall
 g_int20:
     int 0x20
+g_int20_fix:
+    mov qword ptr [rip + fault_fixup], 0
     vmcall
 
 g_movs:
