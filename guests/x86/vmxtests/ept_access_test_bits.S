@@ -1,4 +1,4 @@
-# ept_access_test_bits: reserved and ignored bits of EPT entries at every level: bits 51:MAXPHYADDR (39) in any present entry, bits 7:3 of a PML4E and of a PDE/PDPTE that references a table, bits 20:12 of a 2 MiB page and 29:12 of a 1 GiB page, leaf memory types 2, 3, 7 give an EPT misconfiguration (49) with the guest-physical address, for reads, writes and fetches, and are ignored in a not-present entry (EPT violation); memory types 0, 1, 4, 5, 6, ignore-PAT, bit 7 of a PTE, bits 8-11 and 52-63 (A/D flags disabled, no #VE) change nothing
+# ept_access_test_bits: reserved and ignored bits of EPT entries at every level: bits 51:MAXPHYADDR (39) in any present entry, bits 7:3 of a PML4E and of a PDE/PDPTE that references a table, bits 20:12 of a 2 MiB page and 29:12 of a 1 GiB page, leaf memory types 2, 3, 7 give an EPT misconfiguration (49) with the guest-physical address, for reads, writes and fetches, and are ignored in a not-present entry (EPT violation); memory types 0, 1, 4, 5, 6, ignore-PAT, bit 7 of a PTE, bits 8-11 and 52-63 (A/D flags disabled, no #VE) change nothing; a misconfigured PTE under a restricting PDE is still a misconfiguration, under a not-present PDE never read
 #
 # SDM Vol. 3C 29.3.2 (Tables 29-1 to 29-6: the EPT entry formats, which bits are reserved and
 # which ignored), 29.3.3.1 (EPT misconfigurations: a present entry with a reserved bit set or a
@@ -46,6 +46,45 @@ test_main:
     lea rsi, [rip + variant_pml4e]
     mov edx, 1
     call run_rows
+    # across levels: the PDE above the PTE r--, then not present (restored with the PTE)
+    mov rax, [rip + ept_entry_pde]
+    mov rax, [rax]
+    mov [rip + pde_saved], rax
+    and eax, ~(EPT_W | EPT_X)
+    mov [rip + pde_value], rax
+    mov qword ptr [rip + c_prep], offset set_pde
+    mov qword ptr [rip + c_fixup], offset restore_pde
+    lea rdi, [rip + rows_under_r]
+    lea rsi, [rip + variants_leaf]          # the PTE
+    mov edx, 1
+    call run_rows
+    and qword ptr [rip + pde_value], ~EPT_RWX
+    lea rdi, [rip + rows_under_np]
+    lea rsi, [rip + variants_leaf]
+    mov edx, 1
+    call run_rows
+    call restore_pde
+    mov qword ptr [rip + c_prep], 0
+    mov qword ptr [rip + c_fixup], 0
+    ret
+
+set_pde:
+    push rax
+    push rdx
+    mov rdx, [rip + ept_entry_pde]
+    mov rax, [rip + pde_value]
+    mov [rdx], rax
+    pop rdx
+    pop rax
+    ret
+restore_pde:
+    push rax
+    push rdx
+    mov rdx, [rip + ept_entry_pde]
+    mov rax, [rip + pde_saved]
+    mov [rdx], rax
+    pop rdx
+    pop rax
     ret
 
 .section .rodata
@@ -116,6 +155,22 @@ ROW "reserved bit 12 of a not-present 1 GiB page", EPT_RWX, 1<<12, OP_READ, VIOL
 ROW "reserved bit 21, write", 0, 1<<21, OP_WRITE, MISCONF
 ENDROWS
 
+# the PTE under an r-- PDE: a misconfigured PTE is a misconfiguration even where the PDE alone
+# forbids the access; the PDE's permissions limit a good PTE
+rows_under_r:
+ROW "PTE -w- under an r-- PDE, write (misconfiguration first)", EPT_RWX, EPT_W, OP_WRITE, MISCONF
+ROW "PTE memory type 7 under an r-- PDE, fetch", (7<<3), 7<<3, OP_EXEC, MISCONF
+ROW "PTE rwx under an r-- PDE, write", 0, 0, OP_WRITE, VIOL, Q_WR|Q_PR|FIN
+ROW "PTE rwx under an r-- PDE, read", 0, 0, OP_READ, OK
+ROW "PTE --x under an r-- PDE, read (effective ---)", EPT_RWX, EPT_X, OP_READ, VIOL, Q_RD|FIN
+ENDROWS
+
+# the PTE under a not-present PDE: the walk stops at the PDE, the PTE is never read
+rows_under_np:
+ROW "PTE -w- under a not-present PDE, read (violation)", EPT_RWX, EPT_W, OP_READ, VIOL, Q_RD|FIN
+ROW "PTE reserved bit 51 under a not-present PDE, write", 0, 1<<51, OP_WRITE, VIOL, Q_WR|FIN
+ENDROWS
+
 # The PML4E governs every guest-physical address: a misconfiguration shows on the guest's
 # first access, the read of g_pml4[0] in the walk for its first fetch.
 rows_pml4e:
@@ -131,3 +186,8 @@ ROW "reserved bit \b of a not-present PML4E", EPT_RWX, 1<<\b, OP_READ, VIOL, Q_R
 ROW "ignored bit \b", 0, 1<<\b, OP_WRITE, OK
 .endr
 ENDROWS
+
+.section .bss
+.balign 8
+pde_saved: .quad 0
+pde_value: .quad 0

@@ -63,13 +63,16 @@ test_main:
 # -- PDPTE loads by MOV to CR3 (a PAE guest) ------------------------------------------------------
 # With EPT, MOV to CR3 in PAE mode reads the four PDPTEs through EPT. An EPT violation there has
 # no guest-linear address (qualification bits 7 and 8 clear) and is a read even with EPT A/D
-# flags enabled (SDM 28.2.1 Table 28-7 bit 7, 29.3.3.2, 4.4.1). The new PDPT is at TEST_GPA +
-# PDPT_OFF; the guest's first PDPT (pae_pdpt) and it both map 0-8 MiB in 2 MiB pages.
+# flags enabled (SDM 28.2.1 Table 28-7 bit 7, 29.3.3.2, 4.4.1). With EPT, VM entry takes the
+# PDPTEs from the GUEST_PDPTEn fields, not from the PDPT at CR3 (pae_pdpt, all zero here), and
+# VM exit saves them there (SDM 27.3.2.4, 28.3.4). The new PDPT is at TEST_GPA + PDPT_OFF; it
+# and GUEST_PDPTE0 map 0-8 MiB in 2 MiB pages.
 .equ PDPT_OFF, 0x40
 pdpte_loads:
     lea rax, [rip + pae_pd + PG_P]
-    mov [rip + pae_pdpt], rax
-    mov [rip + test_page + PDPT_OFF], rax
+    mov [rip + pae_pdpte0], rax             # PDPTE 0 for GUEST_PDPTE0; pae_pdpt stays zero:
+    or rax, 1 << 9                          # the entry loads the PDPTEs from the VMCS
+    mov [rip + test_page + PDPT_OFF], rax   # (bit 9 is ignored: it shows where they came from)
     xor ecx, ecx
 1:  mov rax, rcx
     shl rax, 21
@@ -91,7 +94,7 @@ pdpte_loads:
 2:  mov rdi, r12
     call ept_enable
     VMCS_SET GUEST_CR3, "offset pae_pdpt"
-    VMCS_SET GUEST_PDPTE0, [rip+pae_pdpt]
+    VMCS_SET GUEST_PDPTE0, [rip+pae_pdpte0]
     VMCS_SET GUEST_PDPTE1, 0
     VMCS_SET GUEST_PDPTE2, 0
     VMCS_SET GUEST_PDPTE3, 0
@@ -115,6 +118,8 @@ pdpte_loads:
     CHECK "... the page read-only in EPT: the MOV completes (a read, also with A/D)", rax, EXIT_REASON_VMCALL
     CHECK_FIELD "... guest CR3", GUEST_CR3, "offset test_page+TEST_REGION+PDPT_OFF"
     CHECK "... the guest runs on the new PDPTEs", [rip+guest_regs+GREG_RBX], MAGIC1&0xFFFFFFFF
+    CHECK_FIELD "... the exit saved them: GUEST_PDPTE0", GUEST_PDPTE0, [rip+test_page+PDPT_OFF]
+    CHECK_FIELD "... GUEST_PDPTE1", GUEST_PDPTE1, 0
     mov rdx, [rip + ept_entry_pte]
     or qword ptr [rdx], EPT_RWX
     sub r12, EPTP_AD
@@ -284,6 +289,7 @@ PROW "g_pt rwx, PTE A/D set: fetch", EPT_RWX, AD, OP_EXEC, OK
 .balign 8
 ept_entry_gpt: .quad 0
 ad_on: .quad 0
+pae_pdpte0: .quad 0
 .balign 4096
 pae_pd: .space 4096
 pae_pdpt: .space 32
