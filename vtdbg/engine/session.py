@@ -438,9 +438,11 @@ class Session(SteppingMixin):
 
     # -- running ----------------------------------------------------------------------------
     def interrupt(self) -> None:
-        """Stop a running machine (Ctrl-C, the TUI's interrupt key); safe from any thread."""
+        """Stop a running machine (Ctrl-C, the TUI's interrupt key); safe from any thread.
+        A stopped machine is left alone (the request would stop the next run at once)."""
         self._interrupt = True
-        self.machine.request_stop()
+        if self.running:
+            self.machine.request_stop()
 
     def _begin(self) -> None:
         self._hits.clear()
