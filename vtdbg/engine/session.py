@@ -290,6 +290,20 @@ class Session(SteppingMixin):
 
     # -- the machine's notifications ------------------------------------------------------
     def _observe(self, kind: str, payload) -> bool:
+        """The machine's notification hook. Never raises: an error in the debugger becomes a
+        stop with a message, and the machine stays consistent."""
+        try:
+            self._observe1(kind, payload)
+        except Exception as e:  # noqa: BLE001
+            self._internal_error(e)
+        return False
+
+    def _internal_error(self, e: Exception) -> None:
+        msg = f"internal error in the debugger: {type(e).__name__}: {e}"
+        self._hits.append(Hit(None, [msg]))
+        self.machine.stop_soon()
+
+    def _observe1(self, kind: str, payload) -> None:
         stop = False
         if kind in VIRT_KINDS:
             stop = self._virt(kind, payload)
@@ -304,9 +318,14 @@ class Session(SteppingMixin):
             rv.check_regs(rv.sys_points)
         if stop:
             self.machine.stop_soon()
-        return False
 
     def _on_exception(self, cpu, vector: int, error) -> None:
+        try:
+            self._on_exception1(vector, error)
+        except Exception as e:  # noqa: BLE001
+            self._internal_error(e)
+
+    def _on_exception1(self, vector: int, error) -> None:
         stop = False
         if "exception" in self._kinds:
             stop = self._plain("exception", (vector, error))

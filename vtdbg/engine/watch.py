@@ -56,15 +56,27 @@ class MemWatch:
                 yield w, a
 
     def read(self, cpu, lin, paddr, size, value) -> None:
+        try:
+            self._read(cpu, lin, paddr, size)
+        except Exception as e:  # noqa: BLE001 - the hook must not break the instruction
+            self.s._internal_error(e)
+
+    def write(self, cpu, lin, paddr, size, value) -> None:
+        try:
+            self._write(cpu, lin, paddr, size)
+        except Exception as e:  # noqa: BLE001
+            self.s._internal_error(e)
+
+    def _read(self, cpu, lin, paddr, size) -> None:
         if not self.points:
             return
-        for w, a in list(self._matches(cpu, lin, paddr, size)):
+        for w, _ in list(self._matches(cpu, lin, paddr, size)):
             if w.access == "write":
                 continue
             cur = self._value_now(w)
             self.s.watch_fired(w, [f"Value = {fmt_value(cur)}"])
 
-    def write(self, cpu, lin, paddr, size, value) -> None:
+    def _write(self, cpu, lin, paddr, size) -> None:
         if not self.points:
             return
         for w, _ in list(self._matches(cpu, lin, paddr, size)):
