@@ -342,6 +342,7 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin, VmxRootMixin, VmEntryMix
         6.8.3). Under the monitor trap flag a REP string instruction runs one iteration
         (SDM 26.5.2) and the MTF exit comes before debug traps, which stay pending (26.7.8)."""
         tf = self.rflags & F.TF
+        start = self.rip
         held, self.dbg_held = self.dbg_held, 0
         shadow0 = self.shadow
         self.rep_once = mtf
@@ -364,6 +365,10 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin, VmxRootMixin, VmEntryMix
             self.rep_once = False
         if shadow0 and self.shadow == shadow0:
             self.shadow = 0                 # the blocked instruction completed: blocking ends
+        if tf:
+            # IA32_DEBUGCTL.BTF: single-step on taken branches only (SDM 17.4.3).
+            if self.msr.get(0x1D9, 0) & 2 and self.rip in (start, start + insn.length):
+                tf = 0
         bits = held | (0x4000 if tf else 0)  # BS: single-step trap (SDM 17.3.1.4)
         if not bits:
             return

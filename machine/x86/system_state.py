@@ -32,6 +32,9 @@ MSR_DEFAULTS = {
     **{0x200 + i: 0 for i in range(16)},   # variable-range MTRRs
     0x250: 0, 0x258: 0, 0x259: 0, **{0x268 + i: 0 for i in range(8)},   # fixed-range MTRRs
 }
+# IA32_DEBUGCTL bits this CPU implements: LBR, BTF, TR .. RTM_DEBUG (SDM 17.4.1); the others
+# (5:2, 63:16) are reserved: WRMSR #GP, VM entry checks them too (machine/x86/vmx/checks_guest).
+DEBUGCTL_VALID = 0xFFC3
 CANONICAL_MSRS = {IA32_FS_BASE, IA32_GS_BASE, IA32_KERNEL_GS_BASE, IA32_LSTAR, IA32_CSTAR,
                   IA32_SYSENTER_ESP, IA32_SYSENTER_EIP}
 
@@ -237,6 +240,8 @@ class SystemStateMixin:
             return
         if n == IA32_FEATURE_CONTROL and self.msr.get(n, 0) & 1:
             raise CpuFault(GP, 0)              # locked until reset (SDM 23.7)
+        if n == IA32_DEBUGCTL and v & ~DEBUGCTL_VALID:
+            raise CpuFault(GP, 0)
         if n == IA32_PAT:
             for i in range(8):
                 if ((v >> (8 * i)) & 0xFF) not in (0, 1, 4, 5, 6, 7):
