@@ -3,6 +3,7 @@ per-reason statistics that survive the ring's evictions."""
 from __future__ import annotations
 
 import json
+import sys
 from collections import deque
 
 from ..errors import VtdbgError
@@ -38,17 +39,17 @@ class Record:
         self.icount = ev.icount
         self.kind = ev.kind
         self.reason = ev.reason
-        self.name = ev.name
+        self.name = sys.intern(ev.name)
         self.qualification = ev.qualification
         self.guest_rip = ev.guest_rip
         self.guest_linear = ev.guest_linear
         self.guest_physical = ev.guest_physical
         self.length = ev.length
         self.intr_info = ev.intr_info
-        self.cause = ev.cause
+        self.cause = sys.intern(ev.cause)          # the same few texts, shared
         self.cause_field = ev.cause_field
         self.cause_bit = ev.cause_bit
-        self.detail = ev.detail
+        self.detail = sys.intern(ev.detail)
         self.vmcs = vmcs
         self.root_icount: int | None = None   # root-mode instructions until the next entry
 
