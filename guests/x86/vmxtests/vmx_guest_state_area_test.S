@@ -744,6 +744,15 @@ ROW "pending debug exceptions, reserved bit \bit", EXP_GUEST
     WSET GUEST_PENDING_DBG_EXCEPTIONS, 1<<\bit
 ENDROW
 .endr
+ROW "pending debug exceptions bit 16 (RTM; CPUID reports no RTM)", EXP_GUEST
+    WSET GUEST_PENDING_DBG_EXCEPTIONS, 0x11000
+ENDROW
+ROW "pending debug exceptions B0 alone: no #DB (neither BS nor bit 12)", EXP_OK
+    WSET GUEST_PENDING_DBG_EXCEPTIONS, 1
+ENDROW
+ROW "pending debug exceptions B0 and bit 12: #DB before the first instruction", EXP_OK, 0x1001
+    WSET GUEST_PENDING_DBG_EXCEPTIONS, 0x1001
+ENDROW
 ROW "blocking by STI, TF = 1, BS = 0", EXP_GUEST
     WSET GUEST_RFLAGS, 0x302
     WSET GUEST_INTERRUPTIBILITY_INFO, 1

@@ -439,6 +439,26 @@ ROW "32-bit host with PAE paging (PDPTEs loaded from HOST_CR3 at the exit)", EXP
     WOR HOST_CR4, CR4_PAE
     WSET HOST_CR3, rows_pae_pdpt
 ENDROW
+ROW "32-bit host, load IA32_EFER 0 (LMA = LME = host address-space size 0)", EXP_OK
+    WOR VM_EXIT_CONTROLS, EXITCTL_LOAD_IA32_EFER
+    WSET HOST_IA32_EFER, 0
+ENDROW
+ROW "32-bit host, load IA32_EFER with NXE", EXP_OK
+    WOR VM_EXIT_CONTROLS, EXITCTL_LOAD_IA32_EFER
+    WSET HOST_IA32_EFER, 0x800
+ENDROW
+.irp efer, 0x500, 0x100, 0x400
+ROW "32-bit host, load IA32_EFER \efer", EXP_ERR8
+    WOR VM_EXIT_CONTROLS, EXITCTL_LOAD_IA32_EFER
+    WSET HOST_IA32_EFER, \efer
+ENDROW
+.endr
+ROW "32-bit host: FS base not canonical", EXP_ERR8
+    WSET HOST_FS_BASE, 0x0000800000000000
+ENDROW
+ROW "32-bit host: TR base not canonical", EXP_ERR8
+    WSET HOST_TR_BASE, 0xFFFF000000000000
+ENDROW
 ROW "32-bit host: CS selector with RPL 3", EXP_ERR8
     WSET HOST_CS_SELECTOR, SEL_CODE32|3
 ENDROW

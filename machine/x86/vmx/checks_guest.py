@@ -313,7 +313,8 @@ def _g_intr(x):
 @rule(GUEST, "pending debug exceptions: reserved bits, BS consistent with TF", "27.3.1.5")
 def _g_pending_dbg(x):
     v = x.c["GUEST_PENDING_DBG_EXCEPTIONS"]
-    if v & ~0x1500F:
+    # Bit 16 (RTM) needs RTM support, which CPUID does not report here (SDM 27.3.1.5).
+    if v & ~0x500F:
         return f"GUEST_PENDING_DBG_EXCEPTIONS = {v:#x}"
     blocked = x.c["GUEST_INTERRUPTIBILITY_INFO"] & 3 or x.c["GUEST_ACTIVITY_STATE"] == 1
     if blocked:
