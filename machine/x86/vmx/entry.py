@@ -16,6 +16,10 @@ from .exit import CR0_KEEP, IA32_DEBUGCTL, IA32_PAT, SEG_FIELDS
 from .exitinfo import VmExit
 
 
+RULES_BY_AREA = {a: [r for r in RULES if r.area == a] for a in (CONTROLS, HOST, GUEST)}
+RULE_NAMES = {a: [r.name for r in rules] for a, rules in RULES_BY_AREA.items()}
+
+
 @dataclass
 class EntryReport:
     """The checklist of one VM entry, for `info vmentry`."""
@@ -90,14 +94,13 @@ class VmEntryMixin:
         self.after_entry(x)
 
     def _run_rules(self, x, area, rep):
-        for rule in RULES:
-            if rule.area != area:
-                continue
+        for i, rule in enumerate(RULES_BY_AREA[area]):
             detail = rule.check(x)
             if detail:
                 rep.failed, rep.detail = rule, detail
+                rep.passed.extend(RULE_NAMES[area][:i])
                 return rule
-            rep.passed.append(rule.name)
+        rep.passed.extend(RULE_NAMES[area])
         return None
 
     def _load_guest(self, x) -> None:
