@@ -365,10 +365,9 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin, VmxRootMixin, VmEntryMix
             self.rep_once = False
         if shadow0 and self.shadow == shadow0:
             self.shadow = 0                 # the blocked instruction completed: blocking ends
-        if tf:
-            # IA32_DEBUGCTL.BTF: single-step on taken branches only (SDM 17.4.3).
-            if self.msr.get(0x1D9, 0) & 2 and self.rip in (start, start + insn.length):
-                tf = 0
+        # IA32_DEBUGCTL.BTF: single-step on taken branches only (SDM 17.4.3).
+        if tf and self.msr.get(0x1D9, 0) & 2 and self.rip in (start, start + insn.length):
+            tf = 0
         bits = held | (0x4000 if tf else 0)  # BS: single-step trap (SDM 17.3.1.4)
         if not bits:
             return
