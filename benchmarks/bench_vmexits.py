@@ -12,7 +12,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from tests.vmxutil import vmx_machine  # noqa: E402
+from tests.vmxutil import vmx_machine
 
 COUNTER = 0x8800                # exits still to take, set before the run
 

@@ -15,7 +15,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from tests.x86util import CODE, asm, make_cpu  # noqa: E402
+from tests.x86util import CODE, asm, make_cpu
 
 ARRAY = 0x20000
 WORKLOAD = """

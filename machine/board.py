@@ -21,7 +21,6 @@ from .devices.testport import ExitPort
 from .devices.uart16550 import Uart16550
 from .events import Stop, StopKind
 from .memory import Bus
-from .x86 import flags as F
 from .x86.cpu import X86CPU
 
 IRQ_PIT, IRQ_COM1 = 0, 4

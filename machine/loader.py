@@ -88,7 +88,7 @@ def _load_elf(cpu, bus, data: bytes, name: str) -> Image:
         elfclass = elf.elfclass
     except (ELFError, ValueError, KeyError, OSError, AssertionError) as e:
         raise LoadError(f"{name}: not a valid ELF file ({e})") from None
-    except Exception as e:  # noqa: BLE001 - pyelftools raises many kinds on corrupt input
+    except Exception as e:
         raise LoadError(f"{name}: truncated or corrupt ELF file ({type(e).__name__})") from None
     want = {32: "EM_386", 64: "EM_X86_64"}[elfclass]
     if machine != want:

@@ -4,9 +4,8 @@ import random
 
 import pytest
 
-from machine.x86 import boot
 from machine.x86.state import Seg
-from tests.x86util import CODE, make_cpu
+from tests.x86util import make_cpu
 
 MODES = ["real", "prot32", "long64", "prot16"]
 

@@ -10,7 +10,7 @@ from . import flags as F
 from .decode import NeedMore, decode
 from .interrupts import DeliveryMixin
 from .mmu import MmuMixin
-from .state import CS, DS, SS, BlockEnd, CpuFault, Seg
+from .state import CS, SS, BlockEnd, CpuFault, Seg
 from .system_state import SystemStateMixin
 from .vmx.entry import VmEntryMixin
 from .vmx.ept import EptMixin
@@ -47,7 +47,7 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin, VmxRootMixin, VmEntryMix
         self.bus = bus
         self.ram = bus.ram
         bus.on_code_write = self._code_written
-        from .exec import build        # late import: exec modules import this package
+        from .exec import build  # late import: exec modules import this package
         self._build = build
         self.breakpoints: set[int] = set()
         self.reset()

@@ -3,8 +3,23 @@ stack switches through the TSS, double fault and triple fault (SDM Vol. 3A, ch. 
 from __future__ import annotations
 
 from . import flags as F
-from .state import (AR_L, AR_P, AR_S, CONTRIBUTORY, CS, DF, GP, HAS_ERROR_CODE, NP, PF, SS,
-                    SS_, TS, CpuFault, Seg)
+from .state import (
+    AR_L,
+    AR_P,
+    AR_S,
+    CONTRIBUTORY,
+    CS,
+    DF,
+    GP,
+    HAS_ERROR_CODE,
+    NP,
+    PF,
+    SS,
+    SS_,
+    TS,
+    CpuFault,
+    Seg,
+)
 
 INT_GATE16, TRAP_GATE16, TASK_GATE, INT_GATE32, TRAP_GATE32 = 6, 7, 5, 0xE, 0xF
 LEGACY_GATES = frozenset((TASK_GATE, INT_GATE16, TRAP_GATE16, INT_GATE32, TRAP_GATE32))

@@ -6,7 +6,7 @@ access go in, so a hit needs no further checks. Global pages survive CR3 loads.
 """
 from __future__ import annotations
 
-from .state import GP, PF, SS, SS_, NO_LIMIT, CpuFault
+from .state import GP, NO_LIMIT, PF, SS, SS_, CpuFault
 
 MAXPHYADDR = 39
 PHYS_MASK = ((1 << MAXPHYADDR) - 1) & ~0xFFF

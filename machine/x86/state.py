@@ -76,7 +76,7 @@ class Seg:
             self.rlim = self.limit
             self.wlim = self.limit if t & 2 else -1
 
-    def copy(self) -> "Seg":
+    def copy(self) -> Seg:
         s = Seg(self.sel, self.base, self.limit, self.ar)
         s.rlim, s.wlim = self.rlim, self.wlim
         return s

@@ -2,10 +2,20 @@
 from __future__ import annotations
 
 from . import flags as F
-from .mmu import (CR0_PE, CR0_PG, CR0_WP, CR4_PAE, CR4_PGE, CR4_PSE, CR4_SMAP, CR4_SMEP,
-                  EFER_LMA, EFER_LME, EFER_NXE)
-from .state import (AR_DB, AR_L, AR_P, AR_S, AR_UNUSABLE, CS, GP, NP, SS, SS_, TS, CpuFault,
-                    Seg)
+from .mmu import (
+    CR0_PE,
+    CR0_PG,
+    CR0_WP,
+    CR4_PAE,
+    CR4_PGE,
+    CR4_PSE,
+    CR4_SMAP,
+    CR4_SMEP,
+    EFER_LMA,
+    EFER_LME,
+    EFER_NXE,
+)
+from .state import AR_DB, AR_L, AR_P, AR_S, AR_UNUSABLE, CS, GP, NP, SS, SS_, TS, CpuFault, Seg
 from .vmx.exitinfo import VmExit
 
 CR0_FIXED_RESERVED = ~0xE005003F & 0xFFFFFFFF

@@ -54,14 +54,14 @@ def candidates(interp, text: str) -> list[str]:
         return [n for n in _cmd_names(interp) if n.startswith(word)]
     try:
         cmd = COMMANDS.find(words[0].split("/")[0])
-    except Exception:              # noqa: BLE001 - an unknown command completes to nothing
+    except Exception:
         return []
     kinds = cmd.complete
     if cmd.name == "info" and len(words) >= 2:
         try:
             cmd = INFO.find(words[1])
             kinds = cmd.complete
-        except Exception:          # noqa: BLE001
+        except Exception:
             return []
     elif cmd.name == "info":
         return [n for n in sorted(INFO.commands) if n.startswith(word)]

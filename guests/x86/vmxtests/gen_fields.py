@@ -15,8 +15,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))           # the repository root: import `machine`
 
-from machine.x86.vmx.fields import FIELDS, MAX_INDEX, Field    # noqa: E402
-from machine.x86.vmx.tables import CONTROL_BITS, EXIT_REASONS    # noqa: E402
+from machine.x86.vmx.fields import FIELDS, MAX_INDEX, Field
+from machine.x86.vmx.tables import CONTROL_BITS, EXIT_REASONS
 
 OUT = HERE / "vmcs_fields.inc"
 CONTROL_PREFIX = {

@@ -6,7 +6,7 @@ completes, and raises CpuFault (leaving RIP on the instruction) when it faults.
 """
 from __future__ import annotations
 
-from ..state import UD, CpuFault, GP
+from ..state import GP, UD, CpuFault
 
 SEMANTICS: dict = {}
 

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from .. import flags as F
+from ..cpuid import cpuid
 from ..state import GP, UD, CpuFault
+from ..vmx.exitinfo import instruction_exit
 from . import sem
 from .operands import MASK, ea_fn, next_ip, reader, seg_of, writer
-from ..cpuid import cpuid
-from ..vmx.exitinfo import instruction_exit
 
 PRIMARY, SECONDARY = "CPU_BASED_VM_EXEC_CONTROL", "SECONDARY_VM_EXEC_CONTROL"
 

@@ -15,7 +15,6 @@ from .controls import Controls
 from .exit import CR0_KEEP, IA32_DEBUGCTL, IA32_PAT, SEG_FIELDS
 from .exitinfo import VmExit
 
-
 RULES_BY_AREA = {a: [r for r in RULES if r.area == a] for a in (CONTROLS, HOST, GUEST)}
 RULE_NAMES = {a: [r.name for r in rules] for a, rules in RULES_BY_AREA.items()}
 
