@@ -12,10 +12,14 @@ from .errors import VtdbgError
 
 def make_session(guest: str | None, ram_mib: int = 64) -> Session:
     from machine.board import Machine
-    s = Session(Machine(ram_mib=ram_mib))
-    if guest is not None:
-        from .cli import resolve_guest
-        s.load(resolve_guest(guest))
+    if guest is None:
+        return Session(Machine(ram_mib=ram_mib))
+    from machine.ia64.board import board_for
+
+    from .cli import resolve_guest
+    path = resolve_guest(guest)
+    s = Session(board_for(path)(ram_mib=ram_mib))       # the PC or the IA-64 board
+    s.load(path)
     return s
 
 

@@ -217,7 +217,13 @@ def _catch_filters(s, kind: str, words: list[str]):
             raise VtdbgError(f"not a VMX instruction: {bad[0]} ({' '.join(insns)})")
         return None, [w.lower() for w in words], ""
     vals, shown = set(), []
+    parse_vector = getattr(s.arch, "parse_vector", None)   # IA-64: IVT vector names
     for w in words:
+        got = parse_vector(kind, w) if parse_vector is not None else None
+        if got is not None:
+            vals.add(got[0])
+            shown.append(got[1])
+            continue
         if kind == "vmexit":
             n = s.arch.reason_number(w)
             if n is None:

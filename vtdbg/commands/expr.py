@@ -19,7 +19,7 @@ TOKEN = re.compile(r"""
   | (?P<num>0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|\d[\d_]*)
   | (?P<str>"(?:[^"\\]|\\.)*")
   | (?P<chr>'(?:[^'\\]|\\.)')
-  | (?P<var>\$\$\d*|\$[A-Za-z_0-9]*)
+  | (?P<var>\$\$\d*|\$[A-Za-z_0-9]*(?:\.[A-Za-z_][A-Za-z_0-9]*)*)
   | (?P<id>[A-Za-z_][A-Za-z_0-9@]*)
   | (?P<op><<|>>|<=|>=|==|!=|&&|\|\||[-+*/%<>&|^!~(){}.,=?:\[\]])
 """, re.VERBOSE)
@@ -263,6 +263,17 @@ class Evaluator:
 
     def _var(self, name: str):
         env = self.env
+        if "." in name:          # a dotted register ($ar.bsp), else fields of a value
+            if env.is_register(name):
+                return env.register(name)
+            parts = name.split(".")
+            i = len(parts) - 1          # the longest register name that starts it
+            while i > 1 and not env.is_register(".".join(parts[:i])):
+                i -= 1
+            node = ("reg", ".".join(parts[:i]))
+            for f in parts[i:]:
+                node = ("field", node, f)
+            return self._ev(node)
         if name == "" or name == "$" or name.isdigit() or name.startswith("$"):
             return env.history(name)
         v = env.variable(name)
@@ -306,6 +317,9 @@ class Evaluator:
             name = place[1]
             if env.is_register(name):
                 env.set_register(name, self._int(value))
+            elif "." in name:
+                raise VtdbgError("left operand of assignment is not a register, variable, "
+                                 "memory location or VMCS field")
             else:
                 env.set_variable(name, value)
         elif place[0] == "mem":

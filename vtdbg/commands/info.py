@@ -55,7 +55,8 @@ def info_registers(interp, args, fmt):
     elif names:
         interp.lines(views.register_lines(s, names=names))
     else:
-        interp.lines(views.register_lines(s, groups=MAIN_GROUPS))
+        interp.lines(views.register_lines(s, groups=getattr(s.arch, "main_groups",
+                                                            MAIN_GROUPS)))
 
 
 @INFO.command("all-registers", "status", "every register, including debug, descriptor "
@@ -91,7 +92,7 @@ def info_symbol(interp, args, fmt):
 
 
 @INFO.command("vmcs", "vmx", "the current VMCS, decoded (an area, a field, or all)",
-              "info vmcs [AREA|FIELD] [all]", complete=("vmcs",),
+              "info vmcs [AREA|FIELD] [all]", complete=("vmcs",), aliases=("vpd",),
               help="Areas: exec, exit-ctls, entry-ctls, exit-info, guest, host; controls = "
                    "the three control areas.\nZero fields are left out unless `all` is given.")
 def info_vmcs(interp, args, fmt):
@@ -166,7 +167,9 @@ def info_vmentry(interp, args, fmt):
               "info vmx")
 def info_vmx(interp, args, fmt):
     s = interp.session
-    v = s.arch.cpu.vmx
+    v = getattr(s.arch.cpu, "vmx", None)
+    if v is None:
+        raise VtdbgError(f"info vmx: VMX is VT-x's; this is an {s.arch.name} CPU")
     if not v.on:
         interp.out("VMX operation is off.")
         return
@@ -212,8 +215,8 @@ def info_gdt(interp, args, fmt):
     interp.lines(interp.session.arch.gdt_lines(_all(args, "gdt")))
 
 
-@INFO.command("idt", "data", "the interrupt descriptor table (the IVT in real mode)",
-              "info idt")
+@INFO.command("idt", "data", "the interrupt descriptor table (the IVT in real mode; on "
+              "IA-64 the interruption vector table)", "info idt", aliases=("ivt",))
 def info_idt(interp, args, fmt):
     if args.strip():
         raise VtdbgError("info idt takes no arguments")
@@ -228,6 +231,15 @@ def info_tss(interp, args, fmt):
 @INFO.command("tlb", "data", "the translations the CPU has cached", "info tlb")
 def info_tlb(interp, args, fmt):
     interp.lines(interp.session.arch.tlb_lines())
+
+
+@INFO.command("rse", "data", "IA-64: the register stack (frame, dirty registers, backing "
+              "store)", "info rse [all]")
+def info_rse(interp, args, fmt):
+    lines = getattr(interp.session.arch, "rse_lines", None)
+    if lines is None:
+        raise VtdbgError("info rse: the register stack engine is IA-64's")
+    interp.lines(lines(_all(args, "rse")))
 
 
 @INFO.command("program", "status", "the guest, where it stopped and why", "info program")

@@ -89,6 +89,7 @@ class Insn:
     symbol: str = ""                 # "name+off" of the address, when a symbol covers it
     kind: str = ""                   # "call", "ret", "jump", "cjump", "" (for stepping)
     target: int | None = None        # direct branch target
+    returns_to: int | None = None    # a call's return address when it is not address+length
 
     @property
     def text(self) -> str:

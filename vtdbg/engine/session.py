@@ -46,7 +46,8 @@ class StopReport:
         return self.lines[0] if self.lines else self.kind
 
 
-ADAPTERS = {"x86": ("vtdbg.engine.x86", "X86Arch")}   # cpu.arch -> the engine's adapter
+ADAPTERS = {"x86": ("vtdbg.engine.x86", "X86Arch"),     # cpu.arch -> the engine's adapter
+            "ia64": ("vtdbg.engine.ia64", "IA64Arch")}
 
 
 def adapter_for(machine):

@@ -67,8 +67,14 @@ class SteppingMixin:
         ins = self.arch.insn_at(self.arch.pc())
         return ins is not None and ins.mnemonic in ("vmlaunch", "vmresume")
 
+    def _depth(self) -> int:
+        """Stack depth, larger = shallower: the adapter's frame_key (IA-64: AR.BSP), else
+        the stack pointer."""
+        key = getattr(self.arch, "frame_key", None)
+        return key() if key is not None else self.arch.sp()
+
     def _one(self, ctx: str | None = None):
-        if self.step_mode == "guest":
+        if self.step_mode == "guest" and self.arch.virt_on():
             return self.guest_step()
         if ctx is not None:
             return self.step_in(ctx)
@@ -120,15 +126,19 @@ class SteppingMixin:
 
     def _over_call(self, ins):
         """Run to the instruction after a CALL in this context and stack frame."""
-        ctx, sp0 = self.arch.context(), self.arch.sp()
-        ret = ins.address + ins.length
-        self._temp[ret] = lambda c: c == ctx and self.arch.sp() >= sp0
+        ctx, sp0 = self.arch.context(), self._depth()
+        rets = {ins.address + ins.length}
+        if ins.returns_to is not None:          # IA-64: a call returns to the next bundle
+            rets.add(ins.returns_to)
+        for ret in rets:
+            self._temp[ret] = lambda c: c == ctx and self._depth() >= sp0
         self._arm()
         self.arch.cpu.bp_skip = self.arch.pc()
         try:
             stop, internal = self._run(None)
         finally:
-            self._temp.pop(ret, None)
+            for ret in rets:
+                self._temp.pop(ret, None)
         if internal and not self._hits:
             return Stop(StopKind.STEP, self.arch.icount())
         return stop
@@ -136,7 +146,7 @@ class SteppingMixin:
     def finish(self):
         """Run until the current function returns (a RET at this stack depth executes)."""
         self._begin()
-        ctx, sp0 = self.arch.context(), self.arch.sp()
+        ctx, sp0 = self.arch.context(), self._depth()
         start = self.arch.pc()
         stop = Stop(StopKind.STEP, self.arch.icount())
         n = 0
@@ -149,7 +159,7 @@ class SteppingMixin:
                 else:
                     stop = self.step_in(ctx)
                     n += 1
-                    if ins is not None and ins.kind == "ret" and self.arch.sp() > sp0 and \
+                    if ins is not None and ins.kind == "ret" and self._depth() > sp0 and \
                             self.arch.context() == ctx:
                         break
                 if self._hits or stop.kind not in DONE or self._interrupt:

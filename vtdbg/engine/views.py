@@ -247,6 +247,9 @@ def register_lines(s, names: list[str] | None = None, groups: list[str] | None =
 
 # -- translation -------------------------------------------------------------------------------
 def translate_lines(s, addr: int, context: str | None = None) -> list[str]:
+    own = getattr(s.arch, "translate_lines", None)   # an adapter with its own walk (IA-64)
+    if own is not None:
+        return own(addr, context)
     t = s.arch.translate(addr, context)
     ctx = context or s.arch.context()
     out = [f"Linear {addr:#x} ({ctx} context):"]
@@ -266,6 +269,9 @@ def translate_lines(s, addr: int, context: str | None = None) -> list[str]:
 
 # -- disassembly -------------------------------------------------------------------------------
 def insn_text(s, ins) -> str:
+    render = getattr(ins, "render", None)      # an adapter that places symbols itself
+    if render is not None:
+        return render(s.sym)
     text = ins.text
     if ins.target is not None:
         tsym = s.sym(ins.target)

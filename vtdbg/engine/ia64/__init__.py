@@ -1,0 +1,310 @@
+"""The IA-64 (Itanium) adapter: what the engine needs from an IA64CPU, behind the neutral face
+of vtdbg/engine/arch.py, the counterpart of vtdbg/engine/x86.
+
+- Addresses of instructions are bundle + slot (0x100012 is slot 2 of the bundle at
+  0x100010): `$pc`, breakpoints, the disassembler and stepping all use them, so `stepi`
+  executes one instruction slot.
+- Memory is virtual in the current translation mode (PSR.dt for data, PSR.it for code),
+  read without side effects (translate.py).
+- Interruptions are the "exception" family of catchpoints (`catch exception data_tlb`,
+  vectors.py); an External Interrupt is also an "interrupt" event carrying the vector the
+  processor will hand out through IVR. The machine stops at the vector's first instruction.
+- Virtualization events: with VT-i (a later issue) a virtualization fault, a PAL
+  virtualization call (PAL_VP_*, the VPS services) and the resume of a guest become
+  VirtEvents in `virt_event()`, as VT-x's VM exits and entries are; `context()` already
+  follows PSR.vm. The VPD view is vpd.py.
+"""
+from __future__ import annotations
+
+from machine.ia64 import faults as F
+from machine.ia64 import psr as P
+from machine.ia64.pal import PAL_NAMES
+
+from ...errors import VtdbgError
+from ..arch import Insn, VirtEvent
+from . import regs, vectors
+from . import translate as tr
+from .disasm import disassemble as ia64_disassemble
+from .rse import rse_lines
+from .vpd import IA64Vpd
+
+PAGE = 4096
+M64 = (1 << 64) - 1
+VECTOR_MAX = {"exception": 0x7F00, "interrupt": 255}
+
+
+class IA64Arch:
+    name = "ia64"
+    virt_name = "VT-i"
+    virt_instructions: tuple[str, ...] = ()     # VT-i: vmsw and the PAL services, later
+    vector_names = {v: k for k, v in vectors.NAMES.items()}
+    vector_max = VECTOR_MAX
+    main_groups = regs.MAIN_GROUPS
+
+    def __init__(self, machine):
+        self.machine = machine
+        self.cpu = machine.cpu
+        self.regs = regs.build(self.cpu)
+        self.control = IA64Vpd(self.cpu)
+        self.exit_reasons: dict[int, str] = {}     # VT-i virtualization-fault causes, later
+        self.last_event: dict | None = None        # the last interruption the CPU delivered
+        self._syms = None
+
+    # -- where we are ---------------------------------------------------------------------
+    def pc(self) -> int:
+        return self.cpu.ip | self.cpu.ri
+
+    def sp(self) -> int:
+        return self.cpu.gr[12]
+
+    def frame_key(self) -> int:
+        """Stack depth for stepping over calls and out of functions, larger = shallower:
+        br.call moves AR.BSP up by the caller's locals and br.ret moves it back."""
+        return M64 - self.cpu.bsp()
+
+    def segment_offset(self, lin: int) -> int | None:
+        return None
+
+    def word_size(self) -> int:
+        return 8
+
+    def icount(self) -> int:
+        return self.cpu.icount
+
+    def virt_on(self) -> bool:
+        return bool(self.cpu.psr & P.VM)
+
+    def context(self) -> str:
+        """'guest' while PSR.vm is set (VT-i), else 'host'."""
+        return "guest" if self.cpu.psr & P.VM else "host"
+
+    def mode_text(self) -> str:
+        c = self.cpu
+        on = [n for n, b in (("it", P.IT), ("dt", P.DT), ("rt", P.RT)) if c.psr & b]
+        mode = "physical mode" if not on else "virtual mode" if len(on) == 3 else \
+            f"mixed mode ({' '.join(on)} on)"
+        parts = [mode, f"cpl {c.cpl}", f"bank {(c.psr >> 44) & 1}"]
+        if not c.psr & P.IC:
+            parts.append("interruption collection off")
+        if c.psr & P.VM:
+            parts.append("PSR.vm (VT-i guest)")
+        if c.halted:
+            parts.append("halted (PAL_HALT_LIGHT)")
+        return ", ".join(parts)
+
+    def current_vmcs(self) -> int | None:
+        return None
+
+    # -- memory ---------------------------------------------------------------------------
+    def _read8(self, pa: int) -> int:
+        return int.from_bytes(self.read_phys(pa, 8), "little")
+
+    def translate(self, va: int, context: str | None = None, instr: bool = False,
+                  other: bool = True) -> tr.Translation:
+        return tr.translate(self.cpu, self._read8, va & M64, instr, other)
+
+    def translate_lines(self, va: int, context: str | None = None) -> list[str]:
+        out = tr.translate_lines(self.translate(va, context), "data access")
+        code = self.translate(va, context, instr=True, other=False)
+        if code.physical is not None:
+            out.append(f"  instruction fetch -> physical {code.physical:#x}")
+        else:
+            out.append(f"  instruction fetch: {code.error}")
+        return out
+
+    def _pa(self, va: int, instr: bool = False) -> int:
+        t = self.translate(va, instr=instr)
+        if t.physical is None:
+            raise VtdbgError(f"cannot access memory at {va:#x}: {t.error}")
+        return t.physical
+
+    def phys_of(self, lin: int, context: str | None = None) -> int:
+        return self._pa(lin, instr=True)
+
+    def read_virt(self, lin: int, n: int, context: str | None = None,
+                  instr: bool = False) -> bytes:
+        out = bytearray()
+        lin &= M64
+        while n > 0:
+            chunk = min(n, PAGE - (lin & 0xFFF))
+            try:
+                pa = self._pa(lin, instr)
+            except VtdbgError:
+                if out:
+                    break
+                raise
+            out += self.read_phys(pa, chunk)
+            lin = (lin + chunk) & M64
+            n -= chunk
+        return bytes(out)
+
+    def write_virt(self, lin: int, data: bytes, context: str | None = None) -> None:
+        parts, pos = [], 0
+        while pos < len(data):        # translate everything first: all or nothing
+            a = (lin + pos) & M64
+            chunk = min(len(data) - pos, PAGE - (a & 0xFFF))
+            parts.append((self._pa(a), data[pos:pos + chunk]))
+            pos += chunk
+        for pa, b in parts:
+            self.write_phys(pa, b)
+
+    def read_phys(self, pa: int, n: int) -> bytes:
+        bus = self.cpu.bus
+        if pa < 0 or pa + n > 1 << 50:
+            raise VtdbgError(f"physical address {pa:#x} is out of range")
+        if pa + n <= bus.ram_size and not bus.regions:
+            return bytes(bus.ram[pa:pa + n])
+        return bus.read_bytes(pa, n)
+
+    def write_phys(self, pa: int, data: bytes) -> None:
+        bus = self.cpu.bus
+        if pa < 0 or pa + len(data) > 1 << 50:
+            raise VtdbgError(f"physical address {pa:#x} is out of range")
+        for i in range(0, len(data), 8):
+            chunk = data[i:i + 8]
+            bus.write(pa + i, len(chunk), int.from_bytes(chunk, "little"))
+
+    def linear_pages_of(self, ppage: int) -> list[int]:
+        """The 4 KiB virtual pages whose instruction fetches reach physical page ppage."""
+        cpu = self.cpu
+        if not cpu.psr & P.IT:
+            return [ppage, ppage | (1 << 51)]          # bit 63 (uncacheable) as a page number
+        out = []
+        for e in [e for e in cpu.itr if e is not None] + list(cpu.itc):
+            size = 1 << e.ps
+            if e.ppn <= ppage << 12 < e.ppn + size:
+                for vrn in tr.region_of(cpu, e.rid):
+                    out.append(((vrn << 61) | e.vbase | ((ppage << 12) - e.ppn)) >> 12)
+        return out
+
+    # -- code -----------------------------------------------------------------------------
+    def disassemble(self, lin: int, count: int, context: str | None = None) -> list[Insn]:
+        return ia64_disassemble(lambda a, n: self.read_virt(a, n, instr=True), lin & M64,
+                                count)
+
+    def insn_at(self, lin: int) -> Insn | None:
+        try:
+            got = self.disassemble(lin, 1)
+        except VtdbgError:
+            return None
+        return got[0] if got else None
+
+    # -- system tables --------------------------------------------------------------------
+    def gdt_lines(self, everything: bool = False) -> list[str]:
+        raise VtdbgError("IA-64 has no descriptor tables: see info tlb, info ivt, info rse")
+
+    def tss_lines(self) -> list[str]:
+        raise VtdbgError("IA-64 has no task-state segment: see info rse, info registers")
+
+    def idt_lines(self) -> list[str]:
+        """The interruption vector table (the IA-64 counterpart of the IDT)."""
+        def first(addr: int) -> str:
+            ins = self.disassemble(addr, 1)[0]
+            return " ".join(ins.render(self._describe).split())
+        return vectors.ivt_lines(self.cpu.cr[2], first, self._describe)
+
+    def tlb_lines(self) -> list[str]:
+        return tr.tlb_lines(self.cpu)
+
+    def rse_lines(self, everything: bool = False) -> list[str]:
+        return rse_lines(self.cpu, everything)
+
+    # -- events ---------------------------------------------------------------------------
+    def parse_vector(self, kind: str, word: str) -> tuple[int, str] | None:
+        """`catch exception` filters: an IVT vector by name, entry number or offset."""
+        if kind != "exception":
+            return None
+        off = vectors.parse(word)
+        return off, vectors.NAMES[off]
+
+    def virt_event(self, kind: str, payload) -> VirtEvent | None:
+        """VT-i's virtualization faults, PAL virtualization calls and resumes (a later
+        issue) become VirtEvents here; the machine reports none yet."""
+        return None
+
+    def qualification_text(self, reason: int, q: int, intr: int = 0) -> str:
+        return ""
+
+    def intr_text(self, info: int) -> str:
+        return ""
+
+    def msr_number(self, name: str) -> int:
+        raise VtdbgError("IA-64 has no MSRs")
+
+    def bit_name(self, field: str, bit: int) -> str | None:
+        return None
+
+    def reason_name(self, reason: int) -> str:
+        return self.exit_reasons.get(reason, f"reason {reason}")
+
+    def reason_number(self, name: str) -> int | None:
+        return None
+
+    def last_entry(self):
+        return None
+
+    def rule_area(self, name: str) -> str:
+        return "?"
+
+    def exit_variables(self, ev: VirtEvent) -> dict:
+        return {"exit_reason": ev.reason, "guest_rip": ev.guest_rip}
+
+    def _describe(self, addr: int) -> str:
+        """name+off from the image's symbols (for event texts, which the arch writes)."""
+        table = self.machine.symbols
+        if self._syms is None or self._syms[0] is not table:
+            from ..symbols import Symbols
+            img = self.machine.image
+            syms = Symbols()
+            syms.update(table, None, list(img.segments) if img is not None else None)
+            self._syms = (table, syms)
+        return self._syms[1].describe(addr)
+
+    def _where(self, addr: int) -> str:
+        s = self._describe(addr)
+        return f"{addr:#x}" + (f" <{s}>" if s else "")
+
+    def event_text(self, kind: str, payload) -> tuple[str, dict]:
+        """One line for an interruption or external interrupt, and its variables: $vector
+        (the IVT offset, or the external interrupt's vector), $error (ISR) and $fault_pc
+        (bundle + slot of the interrupted instruction)."""
+        vec, err = payload
+        if kind == "exception":
+            ev = self.last_event if self.last_event and self.last_event["vector"] == vec \
+                else {"vector": vec, "ip": 0, "slot": 0, "isr": err or 0, "ifa": None}
+            at = ev["ip"] | ev["slot"]
+            text = (f"interruption {vectors.vector_name(vec)} (IVT {vec:#06x}) at "
+                    f"{self._where(at)}, ISR {ev['isr']:#x}")
+            code = regs.fields(ev["isr"], regs.ISR)
+            if code:
+                text += f" ({code})"
+            if ev["ifa"] is not None:
+                text += f", IFA {ev['ifa']:#x}"
+            return text, {"vector": vec, "error": ev["isr"], "fault_pc": at}
+        if kind == "interrupt":
+            return f"external interrupt vector {vec:#x}", {"vector": vec, "error": 0}
+        if kind == "pal":
+            return f"PAL call {PAL_NAMES.get(vec, vec)}", {"pal_index": vec}
+        return kind, {}
+
+    def install(self, observer, on_exception=None) -> None:
+        """Hook the engine in: interruptions go to on_exception (when exception catchpoints
+        exist) and, for external interrupts, to the observer as "interrupt" events."""
+        cpu = self.cpu
+
+        def hook(kind, payload):
+            if kind == "interruption":
+                self.last_event = payload
+                vec = payload["vector"]
+                if on_exception is not None:
+                    on_exception(cpu, vec, payload["isr"])
+                if vec == F.EXTERNAL_INT:
+                    irq = cpu.highest_deliverable()
+                    if irq is not None:
+                        observer("interrupt", (irq, None))
+                return False
+            return observer(kind, payload)
+        cpu.observer = hook
+
+    def uninstall(self) -> None:
+        self.cpu.observer = None
