@@ -20,6 +20,7 @@ from .interrupts import DeliveryMixin
 from .mmu import MmuMixin
 from .rse import RseMixin
 from .sysregs import SysRegsMixin
+from .vti import VtiState
 
 M64 = (1 << 64) - 1
 RESUMED, LEAVE = -1, -2
@@ -92,6 +93,7 @@ class IA64CPU(MmuMixin, DeliveryMixin, RseMixin, SysRegsMixin):
         self.build_index = 0             # failed chk: branch (False) or Speculation fault
         self.cache: dict[int, Block] = {}
         self.page_blocks: dict[int, list[int]] = {}
+        self.vti = VtiState()                # VT-i: virtual environment and VPs (vti.py)
         self.reset_cr()
         self.reset_rse()
         self.reset_mmu()

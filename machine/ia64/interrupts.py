@@ -49,6 +49,9 @@ class DeliveryMixin:
         if self.observer is not None:
             self.notify("interruption", {"vector": e.vector, "name": F.VECTOR_NAMES.get(
                 e.vector, hex(e.vector)), "ip": ip, "slot": ri, "isr": isr, "ifa": e.ifa})
+        post = getattr(e, "post", None)         # a virtualization fault: GR24/GR25 (vti.py)
+        if post is not None:
+            post(self)
 
     def trap(self, vector: int, code: int, pos: tuple[int, int]) -> None:
         """A trap after the instruction at pos completed: IIP/ri name the next one."""

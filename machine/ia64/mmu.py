@@ -202,7 +202,8 @@ class MmuMixin:
             if va & (((1 << 63) - 1) & ~((1 << (IMPL_PA_MSB + 1)) - 1)):
                 raise self._unimpl(va, instr, isr)
             return va & ((1 << (IMPL_PA_MSB + 1)) - 1)
-        if unimplemented_va(va):
+        # a guest (PSR.vm = 1) does not have the uppermost implemented VA bit (vti.md 3.1)
+        if unimplemented_va(va, IMPL_VA_MSB - 1 if psr & P.VM else IMPL_VA_MSB):
             raise self._unimpl(va, instr, isr)
         cpl = (psr >> 32) & 3 if pl is None else pl
         e = self.lookup(va, instr)

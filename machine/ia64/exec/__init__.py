@@ -7,6 +7,8 @@ import importlib
 import pkgutil
 
 from ..faults import illegal_op
+from ..vti import CAUSES as VTI_CAUSES
+from ..vti import wrap as vti_wrap
 
 SEM: dict = {}
 OWN_QP: set[str] = set()          # builders that look at the qualifying predicate themselves
@@ -31,6 +33,8 @@ def build(cpu, insn, ip: int, bundle=None):
     if b is None:
         return illegal
     f = b(cpu, insn, ip)
+    if insn.sem in VTI_CAUSES and f is not illegal:     # PSR.vm = 1 behaviour (vti.py)
+        f = vti_wrap(cpu, insn, f, ip, bundle)
     qp = insn.qp
     if qp and insn.sem not in OWN_QP:
         pr = cpu.pr

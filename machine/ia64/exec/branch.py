@@ -6,6 +6,7 @@ from .. import faults as F
 from .. import psr as P
 from ..cpu import LEAVE, RESUMED
 from ..faults import Interruption, illegal_op, priv_op
+from ..vti import vmsw_check
 from . import illegal, sem
 
 M64 = (1 << 64) - 1
@@ -211,11 +212,7 @@ def build_vmsw(cpu, insn, ip):
     vm = insn.sem == "vmsw_1"
 
     def f():
-        if cpu.cpl:
-            raise priv_op()
-        e = cpu.lookup(ip, True) if cpu.psr & P.IT else None
-        if e is None or e.ar != 7:
-            raise Interruption(F.VIRTUALIZATION)
+        vmsw_check(cpu, insn, ip)
         cpu.set_psr(cpu.psr | P.VM if vm else cpu.psr & ~P.VM)
         return LEAVE
     return f
