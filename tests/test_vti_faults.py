@@ -56,6 +56,7 @@ def test_each_cause_raises_the_fault_with_gr24_gr25(cause):
     ev = cpu.vti.last
     assert (ev.kind, ev.cause, ev.name) == ("vfault", cause, CAUSE_NAMES[cause])
     assert (ev.ip, ev.slot, ev.opcode) == (cpu.cr[19], (cpu.cr[16] >> 41) & 3, cpu.gr[25])
+    assert ("vac.a_from_psr" in ev.control) == (cause == 7)
 
 
 @pytest.mark.parametrize("text", ["mov r1=cr.dcr", "thash r1=r0", "mov r1=rr[r0]"])
@@ -137,3 +138,28 @@ def test_handler_sees_cause_on_bank0_and_guest_bank1_is_preserved():
     cpu, vec = guest("mov r1=psr", setup=setup)
     assert vec == F.VIRTUALIZATION and cpu.gr[24] == 7
     assert cpu.bank_regs(1)[0][8] == 0x1111 and IVA + F.VIRTUALIZATION == cpu.ip
+
+
+def test_observer_sees_each_event_and_can_stop_the_run():
+    seen = []
+
+    def obs(kind, payload):
+        seen.append((kind, payload))
+        return kind == "vfault"
+    cpu = make_cpu(asm_bundles("  mov r1=psr ;;\n  break.m 0x7 ;;\n"))
+    cpu.breakpoints = set()
+    cpu.observer = obs
+    cpu.set_psr(cpu.psr | P.VM)
+    assert cpu.run(100) == "stop" and cpu.ip == IVA + F.VIRTUALIZATION
+    kinds = [k for k, _ in seen]
+    assert kinds == ["interruption", "vfault"] and seen[1][1].name == "MOV_FROM_PSR"
+
+
+def test_vti_state_is_in_board_snapshots():
+    from machine.ia64.board import IA64Machine
+    m = IA64Machine(ram_mib=4)
+    m.cpu.vti.counts[7] = 3
+    snap = m.snapshot()
+    m.cpu.vti.counts[7] = 9
+    m.restore(snap)
+    assert m.cpu.vti.counts == {7: 3}

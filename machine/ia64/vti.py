@@ -60,6 +60,13 @@ CAUSES: dict[str, tuple[int, bool, str | None, tuple[str, ...]]] = {
     "ptc_e": (35, True, None, ("r3",)), "cover": (36, False, None, ()),
     "rfi": (37, True, None, ()), "bsw_0": (38, True, None, ()), "bsw_1": (39, True, None, ()),
 }
+# the vac/vdc bits that can serve a cause without a fault (for the event record)
+CONTROLS = {4: "vac.a_to_int_cr/a_int vdc.d_extint/d_itm",
+            5: "vac.a_from_int_cr/a_int vdc.d_extint/d_itm", 7: "vac.a_from_psr",
+            11: "vdc.d_ibr_dbr", 12: "vdc.d_ibr_dbr", 14: "vdc.d_pmc", 15: "vdc.d_to_pmd",
+            19: "vdc.d_ibr_dbr", 20: "vdc.d_ibr_dbr", 22: "vdc.d_pmc", 23: "vac.a_from_cpuid",
+            24: "vac.a_int", 25: "vac.a_int", 36: "vac.a_cover", 38: "vac.a_bsw",
+            39: "vac.a_bsw", 40: "vdc.d_vmsw"}
 AR_ITC = 44
 INT_CRS = range(16, 26)            # interruption CRs (a_from_int_cr / a_to_int_cr)
 EXTINT_CRS = range(65, 72)         # ivr tpr eoi irr0-3 (vdc.d_extint)
@@ -78,6 +85,7 @@ class VtiEvent:
     slot: int
     opcode: int = 0
     icount: int = 0
+    control: str = ""              # the VPD control that would have avoided it ("" if none)
 
 
 @dataclass
@@ -122,15 +130,17 @@ class VirtualizationFault(Interruption):
         record(cpu, "vfault", self.cause, ip, ri, self.opcode)
 
 
-def record(cpu, kind: str, cause: int, ip: int, slot: int, opcode: int = 0) -> None:
+def record(cpu, kind: str, cause: int, ip: int, slot: int, opcode: int = 0) -> VtiEvent:
     vti = cpu.vti
     name = CAUSE_NAMES.get(cause, str(cause)) if kind == "vfault" else \
         {"vext": "VIRTUAL_EXTERNAL_INTERRUPT", "vresume": "RESUME"}.get(kind, kind)
-    ev = VtiEvent(kind, cause, name, ip, slot, opcode, cpu.icount)
+    ev = VtiEvent(kind, cause, name, ip, slot, opcode, cpu.icount,
+                  CONTROLS.get(cause, "") if kind == "vfault" else "")
     if kind == "vfault":
         vti.counts[cause] = vti.counts.get(cause, 0) + 1
     vti.last = ev
     cpu.notify(kind, ev)
+    return ev
 
 
 # -- the VPD of the current virtual processor (physical accesses) -----------------------------
