@@ -67,6 +67,9 @@ IA64_GUESTS = [
     Guest("tlb", 64, "ia64.ld",
           "IA-64: virtual mode via TRs and rfi, Alternate Data TLB handler with itc.d, ptc.l, "
           "the VHPT walker, a stacked PAL call", arch="ia64"),
+    Guest("vtivmm", 64, "ia64.ld",
+          "IA-64 VT-i: a VMM (PAL_VP_*, VPS services) running a guest kernel at PSR.vm=1 and "
+          "emulating its virtualization faults; per-cause summary", arch="ia64"),
 ]
 
 

@@ -39,6 +39,37 @@ tlb: after ptc.l one page missed again: 0x0000000000000005
 tlb: region 2 translated by the VHPT walker from thash's entry, no miss
 tlb: PAL_VM_TR_READ (stacked) read DTR 0 back
 """,
+    "vtivmm": """\
+vtivmm: PAL reports the VM features; joining the virtual environment
+vtivmm: virtual processor created (PAL_VP_CREATE), resuming the guest at PSR.vm=1
+guest: running at PSR.vm=1
+guest: cr.iva written and read back (virtual CR in the VPD) = 0x0000000012348000
+guest: cpuid[0] (the VMM's signature 'vtiVMM') = 0x00004d4d56697476
+guest: psr after ssm psr.i (the virtual PSR: ic i) = 0x0000000000006000
+guest: rr[0x2000000000000000] (virtual region register) = 0x0000000000004238
+guest: thash (PAL_VPS_THASH) = 0x0000000007700140
+guest: ttag (PAL_VPS_TTAG) = 0x0000210000000048
+guest: itc.d filled the virtual TLB, ptc.e purged it; the PTE the VMM kept = 0x0000000000400661
+guest: cover with virtual psr.ic=0, cr.ifs (virtual) = 0x8000000000000205
+guest: bsw.0/bsw.1 accelerated (vac.a_bsw), bank-1 r16 kept = 0x0000000000000055
+guest: rfi emulated, resumed at the virtual IIP
+vtivmm: guest done; virtualization faults by cause:
+vtivmm:   MOV_TO_CR 0x0000000000000006
+vtivmm:   MOV_FROM_CR 0x0000000000000002
+vtivmm:   MOV_FROM_PSR 0x0000000000000001
+vtivmm:   ITC_D 0x0000000000000001
+vtivmm:   MOV_TO_RR 0x0000000000000001
+vtivmm:   MOV_FROM_RR 0x0000000000000001
+vtivmm:   MOV_FROM_CPUID 0x0000000000000001
+vtivmm:   SSM 0x0000000000000001
+vtivmm:   RSM 0x0000000000000002
+vtivmm:   THASH 0x0000000000000001
+vtivmm:   TTAG 0x0000000000000001
+vtivmm:   PTC_E 0x0000000000000001
+vtivmm:   COVER 0x0000000000000001
+vtivmm:   RFI 0x0000000000000001
+vtivmm: done
+""",
 }
 
 
