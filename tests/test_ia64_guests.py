@@ -52,22 +52,47 @@ guest: ttag (PAL_VPS_TTAG) = 0x0000210000000048
 guest: itc.d filled the virtual TLB, ptc.e purged it; the PTE the VMM kept = 0x0000000000400661
 guest: cover with virtual psr.ic=0, cr.ifs (virtual) = 0x8000000000000205
 guest: bsw.0/bsw.1 accelerated (vac.a_bsw), bank-1 r16 kept = 0x0000000000000055
+guest: ar.itc, psr.l, itc.i, itr, the debug/key/perf registers, ptc/ptr, tpa, tak, vmsw: each intercepted
 guest: rfi emulated, resumed at the virtual IIP
 vtivmm: guest done; virtualization faults by cause:
+vtivmm:   MOV_TO_AR 0x0000000000000001
+vtivmm:   MOV_TO_AR_IMM 0x0000000000000001
+vtivmm:   MOV_FROM_AR 0x0000000000000001
 vtivmm:   MOV_TO_CR 0x0000000000000006
 vtivmm:   MOV_FROM_CR 0x0000000000000002
-vtivmm:   MOV_FROM_PSR 0x0000000000000001
+vtivmm:   MOV_TO_PSR 0x0000000000000001
+vtivmm:   MOV_FROM_PSR 0x0000000000000002
 vtivmm:   ITC_D 0x0000000000000001
+vtivmm:   ITC_I 0x0000000000000001
 vtivmm:   MOV_TO_RR 0x0000000000000001
+vtivmm:   MOV_TO_DBR 0x0000000000000001
+vtivmm:   MOV_TO_IBR 0x0000000000000001
+vtivmm:   MOV_TO_PKR 0x0000000000000001
+vtivmm:   MOV_TO_PMC 0x0000000000000001
+vtivmm:   MOV_TO_PMD 0x0000000000000001
+vtivmm:   ITR_D 0x0000000000000001
+vtivmm:   ITR_I 0x0000000000000001
 vtivmm:   MOV_FROM_RR 0x0000000000000001
+vtivmm:   MOV_FROM_DBR 0x0000000000000001
+vtivmm:   MOV_FROM_IBR 0x0000000000000001
+vtivmm:   MOV_FROM_PKR 0x0000000000000001
+vtivmm:   MOV_FROM_PMC 0x0000000000000001
 vtivmm:   MOV_FROM_CPUID 0x0000000000000001
 vtivmm:   SSM 0x0000000000000001
 vtivmm:   RSM 0x0000000000000002
+vtivmm:   PTC_L 0x0000000000000001
+vtivmm:   PTC_G 0x0000000000000001
+vtivmm:   PTC_GA 0x0000000000000001
+vtivmm:   PTR_D 0x0000000000000001
+vtivmm:   PTR_I 0x0000000000000001
 vtivmm:   THASH 0x0000000000000001
 vtivmm:   TTAG 0x0000000000000001
+vtivmm:   TPA 0x0000000000000001
+vtivmm:   TAK 0x0000000000000001
 vtivmm:   PTC_E 0x0000000000000001
 vtivmm:   COVER 0x0000000000000001
 vtivmm:   RFI 0x0000000000000001
+vtivmm:   VMSW 0x0000000000000001
 vtivmm: done
 """,
 }

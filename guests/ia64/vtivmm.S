@@ -473,6 +473,34 @@ guest_start:
 	mov r10=r16 ;;
 	say g_bsw
 	sayhex r10
+	mov r2=0
+	mov r3=0 ;;                    // the other causes: the VMM counts and skips them
+	mov.m ar.itc=r2 ;;
+	mov.m ar.itc=5 ;;
+	mov.m r1=ar.itc ;;
+	mov r9=psr ;;
+	mov psr.l=r9 ;;
+	itc.i r2 ;;
+	mov dbr[r3]=r2 ;;
+	mov ibr[r3]=r2 ;;
+	mov pkr[r3]=r2 ;;
+	mov pmc[r3]=r2 ;;
+	mov pmd[r3]=r2 ;;
+	itr.d dtr[r3]=r2 ;;
+	itr.i itr[r3]=r2 ;;
+	mov r1=dbr[r3] ;;
+	mov r1=ibr[r3] ;;
+	mov r1=pkr[r3] ;;
+	mov r1=pmc[r3] ;;
+	ptc.l r3,r2 ;;
+	ptc.g r3,r2 ;;
+	ptc.ga r3,r2 ;;
+	ptr.d r3,r2 ;;
+	ptr.i r3,r2 ;;
+	tpa r1=r3 ;;
+	tak r1=r3 ;;
+	vmsw.0 ;;                      // not on an execute-only page: intercepted too
+	say g_rest
 	movl r9=after_rfi ;;
 	mov cr.iip=r9
 	movl r9=(1 << 44) | (1 << 13) ;;
@@ -554,6 +582,7 @@ g_ttag:    .asciz "guest: ttag (PAL_VPS_TTAG) = "
 g_itc:     .asciz "guest: itc.d filled the virtual TLB, ptc.e purged it; the PTE the VMM kept = "
 g_cover:   .asciz "guest: cover with virtual psr.ic=0, cr.ifs (virtual) = "
 g_bsw:     .asciz "guest: bsw.0/bsw.1 accelerated (vac.a_bsw), bank-1 r16 kept = "
+g_rest:    .asciz "guest: ar.itc, psr.l, itc.i, itr, the debug/key/perf registers, ptc/ptr, tpa, tak, vmsw: each intercepted\n"
 g_rfi:     .asciz "guest: rfi emulated, resumed at the virtual IIP\n"
 g_bad:     .asciz "guest: FAILED (rfi fell through)\n"
 
