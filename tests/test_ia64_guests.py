@@ -52,6 +52,7 @@ guest: ttag (PAL_VPS_TTAG) = 0x0000210000000048
 guest: itc.d filled the virtual TLB, ptc.e purged it; the PTE the VMM kept = 0x0000000000400661
 guest: cover with virtual psr.ic=0, cr.ifs (virtual) = 0x8000000000000205
 guest: bsw.0/bsw.1 accelerated (vac.a_bsw), bank-1 r16 kept = 0x0000000000000055
+guest: a load above the guest's implemented addresses faulted; the VMM saw IFA = 0x1ffc000000008000
 guest: ar.itc, psr.l, itc.i, itr, the debug/key/perf registers, ptc/ptr, tpa, tak, vmsw: each intercepted
 guest: rfi emulated, resumed at the virtual IIP
 vtivmm: guest done; virtualization faults by cause:

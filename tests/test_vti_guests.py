@@ -35,6 +35,8 @@ def test_summary_matches_the_recorded_faults_and_runs_are_identical():
     kinds = [k for k, _ in events if k in ("vfault", "vresume")]
     assert kinds[0] == "vresume" and kinds.count("vfault") == sum(summary.values())
     assert all(kinds[i + 1] == "vresume" for i, k in enumerate(kinds) if k == "vfault")
+    ge = [p for k, p in events if k == "interruption" and p["vector"] == 0x5400]
+    assert len(ge) == 1 and ge[0]["isr"] & 0xF0 == 0x30 and ge[0]["ifa"] == 0x1FFC000000008000
     m2, stop2, _ = run()
     assert (stop2.icount, m2.console_output()) == (stop.icount, m.console_output())
 

@@ -5,7 +5,10 @@
 // cause (GR24) and opcode (GR25), emulates the instruction on the virtual state in the VPD
 // (virtual CRs and PSR, region registers, CPUID with a VMM signature, thash/ttag through
 // PAL_VPS_THASH/TTAG, itc/ptc on a small virtual TLB, cover, rfi), steps the guest past it and
-// resumes.  The guest's `break 0x100` ends the run: the VMM prints a per-cause summary.
+// resumes; the other causes are counted and stepped over.  The guest runs with data
+// translation (DTRs the VMM set) and shows the address-bit rule: a load with bits 60-50 set
+// faults for it (General Exception) though the VMM could use that address.  The guest's
+// `break 0x100` ends the run: the VMM prints a per-cause summary.
 //
 // Limits: the emulated instructions' register operands must be r1-r15 (the handler reaches
 // the guest's GRs through tables; r16-r31 of the guest are in bank 1, r32+ in its frame).
@@ -17,7 +20,7 @@
 	VCR = 2048
 	VRR = 3072                     // VMM-use area of the VPD: the guest's region registers
 	VAC_A_BSW = 0x40
-	PSR_GUEST = (1 << 46) | (1 << 44) | (1 << 13)   // real IPSR of the guest: vm, bn, ic
+	PSR_GUEST = (1 << 46) | (1 << 44) | (1 << 17) | (1 << 13)   // guest's real IPSR: vm bn dt ic
 	SIGNATURE = 0x4d4d56697476     // "vtiVMM"
 
 	.text
@@ -76,6 +79,19 @@ _start:
 	movl r40=m_created ;;
 	br.call.sptk.many b0=puts ;;
 	rsm 0x2000 ;;                  // PSR.ic = 0: the VPS services and the int CRs
+	srlz.d ;;
+	mov cr.ifa=r0                  // the guest runs with data translation: DTR 0 maps the
+	mov r3=26 << 2 ;;              // first 64 MiB, DTR 1 the devices (uncacheable)
+	mov cr.itir=r3
+	movl r2=0x661 ;;
+	itr.d dtr[r0]=r2 ;;
+	movl r3=UART ;;
+	mov cr.ifa=r3
+	mov r3=16 << 2 ;;
+	mov cr.itir=r3
+	movl r2=0xff000000 | 0x671
+	mov r9=1 ;;
+	itr.d dtr[r9]=r2 ;;
 	srlz.d ;;
 	bsw.0 ;;                       // the VPS services are called in bank 0
 	movl r24=2f
@@ -358,6 +374,24 @@ set_gr:
 	  br.sptk.few b6 ;; }
 	.endr
 
+// ---- General Exception from the guest: an Unimplemented Data Address (ISR.code 0x30) is
+// noted (IFA) and the guest steps over the access; anything else is unexpected
+	.proc on_gexc
+on_gexc:
+	mov r29=pr
+	mov r30=b0
+	mov r28=b6
+	mov r16=cr.isr ;;
+	extr.u r17=r16,4,4 ;;
+	cmp.ne p6,p0=3,r17
+	(p6) br.cond.dpnt.few unexpected ;;
+	mov r17=cr.ifa
+	movl r18=uda_ifa ;;
+	st8 [r18]=r17
+	movl r31=VPD
+	br.cond.sptk.few advance ;;
+	.endp on_gexc
+
 // ---- the guest's break 0x100: the per-cause summary --------------------------------------
 	.proc on_break
 on_break:
@@ -473,6 +507,12 @@ guest_start:
 	mov r10=r16 ;;
 	say g_bsw
 	sayhex r10
+	movl r9=0x1ffc000000008000 ;;  // bits 60-50 set, bit 49 clear: fine for the VMM, but
+	ld8 r10=[r9] ;;                // a guest lacks bit 50: Unimplemented Data Address
+	say g_uda
+	movl r10=uda_ifa ;;
+	ld8 r10=[r10] ;;
+	sayhex r10
 	mov r2=0
 	mov r3=0 ;;                    // the other causes: the VMM counts and skips them
 	mov.m ar.itc=r2 ;;
@@ -515,6 +555,7 @@ after_rfi:
 	.data
 	.align 8
 vsa_base: .quad 0
+uda_ifa:  .quad 0
 vtlb_n:   .quad 0
 vtlb:     .skip 8 * 24
 counts:   .skip 42 * 8
@@ -583,6 +624,7 @@ g_itc:     .asciz "guest: itc.d filled the virtual TLB, ptc.e purged it; the PTE
 g_cover:   .asciz "guest: cover with virtual psr.ic=0, cr.ifs (virtual) = "
 g_bsw:     .asciz "guest: bsw.0/bsw.1 accelerated (vac.a_bsw), bank-1 r16 kept = "
 g_rest:    .asciz "guest: ar.itc, psr.l, itc.i, itr, the debug/key/perf registers, ptc/ptr, tpa, tak, vmsw: each intercepted\n"
+g_uda:     .asciz "guest: a load above the guest's implemented addresses faulted; the VMM saw IFA = "
 g_rfi:     .asciz "guest: rfi emulated, resumed at the virtual IIP\n"
 g_bad:     .asciz "guest: FAILED (rfi fell through)\n"
 
@@ -591,6 +633,8 @@ g_bad:     .asciz "guest: FAILED (rfi fell through)\n"
 ivt:
 	.org ivt + 0x2c00
 	br.sptk.many on_break ;;
+	.org ivt + 0x5400
+	br.sptk.many on_gexc ;;
 	.org ivt + 0x6100
 	br.sptk.many on_vfault ;;
 	.org ivt + 0x8000
