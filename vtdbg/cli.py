@@ -1,6 +1,9 @@
 """The `vtdbg` command.
 
-    vtdbg                        run the bundled demo (minivmm: a VMM and its guest)
+    vtdbg [GUEST] [-x FILE] [-ex CMD]...
+                                 the debugger's full-screen TUI on GUEST (default: the bundled
+                                 demo, minivmm: a VMM and its guest); without a terminal it
+                                 runs GUEST headless, as `vtdbg run GUEST`
     vtdbg run GUEST [options]    boot GUEST headless; its serial/0xE9 output goes to stdout
     vtdbg guests                 list the bundled guests
     vtdbg repl GUEST [-x FILE] [-ex CMD]...
@@ -38,7 +41,8 @@ def _int(text: str) -> int:
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="vtdbg", description="A debugger for virtual machines on a software model of "
-        "Intel VT-x and VT-i. Without a command, runs the bundled demo guest.")
+        "Intel VT-x and VT-i. `vtdbg [GUEST] [-x FILE] [-ex CMD]` opens the full-screen TUI "
+        f"(GUEST defaults to the bundled demo, {DEMO}).")
     ap.add_argument("--version", action="version", version=f"vtdbg {__version__}")
     sub = ap.add_subparsers(dest="cmd")
     run = sub.add_parser("run", help="boot a guest headless and show its console output")
@@ -73,6 +77,40 @@ def _debug_options(p: argparse.ArgumentParser) -> None:
                    help="run one command")
     p.add_argument("--ram", type=_int, default=64, metavar="MIB",
                    help="RAM size in MiB (default 64)")
+
+
+SUBCOMMANDS = ("run", "guests", "repl")
+DEMO = "minivmm"
+
+
+def _tui_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="vtdbg", description="The debugger's full-screen TUI on "
+                                 f"a guest (default: the bundled demo, {DEMO}).")
+    _debug_options(ap)
+    ap.add_argument("guest", nargs="?", default=DEMO,
+                    help="an image file or the name of a bundled guest")
+    return ap
+
+
+def _wants_tui(argv: list[str]) -> bool:
+    """Plain `vtdbg` and `vtdbg GUEST [-x/-ex/--ram]` open the TUI; subcommands and
+    --help/--version do not."""
+    if any(a in ("-h", "--help", "--version") for a in argv):
+        return False
+    return not any(a in SUBCOMMANDS for a in argv[:1]) and "--batch" not in argv
+
+
+def cmd_tui(args) -> int:
+    if args.ram < 1 or args.ram > 3072:
+        raise VtdbgError(f"--ram must be between 1 and 3072 MiB, not {args.ram}")
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # no terminal (a pipe, CI): the guest runs headless instead of a screen
+        print("vtdbg: not a terminal: running the guest headless (the TUI needs a terminal)",
+              file=sys.stderr)
+        sys.stdout.flush()
+        return cmd_run(args.guest, None, args.ram, None, sys.stdout.buffer)
+    from .tui import run_tui
+    return run_tui(args.guest, args.items or [], args.ram)
 
 
 def _batch_parser() -> argparse.ArgumentParser:
@@ -195,19 +233,20 @@ def cmd_run(guest: str, limit: int | None, ram: int, address: int | None, out) -
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     batch = "--batch" in argv
-    args = (_batch_parser() if batch else _parser()).parse_args(argv)
+    tui = not batch and _wants_tui(argv)
+    args = (_batch_parser() if batch else _tui_parser() if tui else _parser()).parse_args(argv)
     try:
         if batch:
             return cmd_batch(args)
+        if tui:
+            return cmd_tui(args)
         if args.cmd == "repl":
             return cmd_repl(args)
         if args.cmd == "guests":
             return cmd_guests(sys.stdout)
         sys.stdout.flush()
         out = sys.stdout.buffer
-        if args.cmd == "run":
-            return cmd_run(args.guest, args.limit, args.ram, args.load_address, out)
-        return cmd_run("minivmm", None, 64, None, out)
+        return cmd_run(args.guest, args.limit, args.ram, args.load_address, out)
     except VtdbgError as e:
         sys.stdout.flush()
         print(f"vtdbg: {e}", file=sys.stderr)
