@@ -144,10 +144,10 @@ def registers(cpu) -> list[Reg]:
                             cpu.psr & ~(((1 << w) - 1) << lo) | (v & ((1 << w) - 1)) << lo))))
 
     def ind(file, n, desc=None, group="region", name=None, write=True):
-        lst = getattr(cpu, file)
-        return Reg(name or f"{file}{n}", 64, group, lambda: lst[n],
-                   (lambda v: (lst.__setitem__(n, v & M64), cpu.flush_fast())) if write else None,
-                   desc)
+        # the list is looked up at each access: reset() and restore() replace it
+        return Reg(name or f"{file}{n}", 64, group, lambda: getattr(cpu, file)[n],
+                   (lambda v: (getattr(cpu, file).__setitem__(n, v & M64), cpu.flush_fast()))
+                   if write else None, desc)
     regs += [ind("rr", n, describe_rr) for n in range(8)]
     regs += [ind("pkr", n, group="protection") for n in range(len(cpu.pkr))]
     regs += [ind("ibr", n, group="debug") for n in range(len(cpu.ibr))]

@@ -17,6 +17,9 @@ class SteppingMixin:
         """Execute one instruction; stop in the VMM if it (or a pending event) exits."""
         m = self.machine
         self._want.add("vmexit")
+        events = getattr(self.arch, "step_events", None)   # IA-64: stop at an interruption
+        if events is not None:
+            events(True)
         try:
             self.arch.cpu.bp_skip = self.arch.pc()
             stop = m.step()
@@ -31,6 +34,8 @@ class SteppingMixin:
                 stop = m.step()
         finally:
             self._want.discard("vmexit")
+            if events is not None:
+                events(False)
         if self.rvwatch.soft_points:
             self.rvwatch.check_regs(self.rvwatch.soft_points)
         if self._pending:
@@ -190,5 +195,6 @@ class SteppingMixin:
     def _transition_lines(self) -> list[str]:
         from .views import transition_lines
         recs = [r for r in self._trans if r.index not in self._reported]
-        return transition_lines(self, recs, self._ntrans - len(self._trans) + len(recs),
-                                self._exit_names)
+        notes = getattr(self.arch, "step_notes", None)     # interruptions a step delivered
+        return (notes() if notes is not None else []) + transition_lines(
+            self, recs, self._ntrans - len(self._trans) + len(recs), self._exit_names)

@@ -49,6 +49,8 @@ class IA64Arch:
         self.exit_reasons: dict[int, str] = {}     # VT-i virtualization-fault causes, later
         self.last_event: dict | None = None        # the last interruption the CPU delivered
         self._syms = None
+        self._stepping = False
+        self._notes: list[str] = []
 
     # -- where we are ---------------------------------------------------------------------
     def pc(self) -> int:
@@ -275,9 +277,8 @@ class IA64Arch:
             at = ev["ip"] | ev["slot"]
             text = (f"interruption {vectors.vector_name(vec)} (IVT {vec:#06x}) at "
                     f"{self._where(at)}, ISR {ev['isr']:#x}")
-            code = regs.fields(ev["isr"], regs.ISR)
-            if code:
-                text += f" ({code})"
+            if ev["isr"]:
+                text += f" ({regs.fields(ev['isr'], regs.ISR)})"
             if ev["ifa"] is not None:
                 text += f", IFA {ev['ifa']:#x}"
             return text, {"vector": vec, "error": ev["isr"], "fault_pc": at}
@@ -286,6 +287,15 @@ class IA64Arch:
         if kind == "pal":
             return f"PAL call {PAL_NAMES.get(vec, vec)}", {"pal_index": vec}
         return kind, {}
+
+    def step_events(self, on: bool) -> None:
+        """While the engine steps, an interruption ends the step at the vector's first
+        instruction (nothing of the handler runs) and is noted for the step's report."""
+        self._stepping = on
+
+    def step_notes(self) -> list[str]:
+        notes, self._notes = self._notes, []
+        return notes
 
     def install(self, observer, on_exception=None) -> None:
         """Hook the engine in: interruptions go to on_exception (when exception catchpoints
@@ -296,8 +306,16 @@ class IA64Arch:
             if kind == "interruption":
                 self.last_event = payload
                 vec = payload["vector"]
+                caught = False
                 if on_exception is not None:
+                    before = cpu.stop_request
                     on_exception(cpu, vec, payload["isr"])
+                    caught = cpu.stop_request and not before      # a catchpoint said so
+                if self._stepping:
+                    if not caught:
+                        text, _ = self.event_text("exception", (vec, payload["isr"]))
+                        self._notes.append(text[0].upper() + text[1:])
+                    self.machine.stop_soon()
                 if vec == F.EXTERNAL_INT:
                     irq = cpu.highest_deliverable()
                     if irq is not None:

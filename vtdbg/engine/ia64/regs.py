@@ -82,9 +82,12 @@ def describe_pta(v: int) -> str:
     return f"{fields(v, PTA)} base={v & ~0x7FFF:#x}"
 
 
-def describe_irr(v: int) -> str:
-    bits = [i for i in range(64) if v >> i & 1]
-    return "pending: " + " ".join(f"{b:#x}" for b in bits) if bits else ""
+def describe_irr(n: int):
+    """IRRn: bit i is external interrupt vector 64n + i."""
+    def d(v: int) -> str:
+        vecs = [64 * n + i for i in range(64) if v >> i & 1]
+        return "pending: " + " ".join(f"{x:#x}" for x in vecs) if vecs else ""
+    return d
 
 
 def describe_pr(v: int) -> str:
@@ -112,7 +115,7 @@ CR_DESCRIBE = {
     "cr.lrr0": lambda v: fields(v, LRR), "cr.lrr1": lambda v: fields(v, LRR),
     "ar.rsc": describe_rsc, "ar.pfs": describe_pfs, "psr": P.describe, "cfm": describe_cfm,
     "pr": describe_pr,
-    **{f"cr.irr{i}": describe_irr for i in range(4)},
+    **{f"cr.irr{i}": describe_irr(i) for i in range(4)},
     **{f"rr{i}": describe_rr for i in range(8)},
     **{f"pkr{i}": (lambda v: fields(v, PKR)) for i in range(16)},
 }

@@ -46,7 +46,7 @@ def page_size_text(ps: int) -> str:
 
 def pte_text(pte: int, ps: int | None = None, key: int | None = None) -> str:
     """The fields of a TLB insertion / VHPT entry (SDM vol 2 4.1.1.5, Figure 4-8)."""
-    flags = "".join(c if pte >> b & 1 else "-" for c, b in (("p", 0), ("a", 5), ("d", 6)))
+    flags = " ".join(c if pte >> b & 1 else "-" for c, b in (("p", 0), ("a", 5), ("d", 6)))
     ar = (pte >> 9) & 7
     text = (f"{flags} ma={MA_NAMES.get((pte >> 2) & 7, '?')} pl={(pte >> 7) & 3} "
             f"ar={ar} ({AR_TEXT[ar]}) ppn={pte & PA_MASK & ~0xFFF:#x}")
@@ -54,7 +54,7 @@ def pte_text(pte: int, ps: int | None = None, key: int | None = None) -> str:
         text += " ed"
     if ps is not None:
         text += f" {page_size_text(ps)}"
-    if key is not None:
+    if key:
         text += f" key={key:#x}"
     return text
 
@@ -82,7 +82,7 @@ def translate(cpu, read_phys8, va: int, instr: bool = False, other: bool = True,
         if va & ((1 << 63) - 1) & ~PA_MASK:
             t.error = "unimplemented physical address"
             return t
-        t.steps.append(Step("physical", None, va, f"PSR.{'it' if instr else 'dt'} = 0, "
+        t.steps.append(Step("physical mode", None, va, f"PSR.{'it' if instr else 'dt'} = 0, "
                             f"{'uncacheable' if va >> 63 else 'cacheable'} (bit 63)"))
         t.physical = t.host = va & PA_MASK
         return t
@@ -130,12 +130,14 @@ def translate(cpu, read_phys8, va: int, instr: bool = False, other: bool = True,
 def translate_lines(t: Translation, what: str) -> list[str]:
     out = [f"Virtual {t.linear:#x} ({what}):"]
     for st in t.steps:
+        if st.table == "physical mode":
+            out.append(f"  physical mode: {st.note}")
+            continue
         where = f" at {st.address:#x}" if st.address is not None else ""
         out.append(f"  {st.table}{where} = {st.value:#x}  {st.note}")
     if t.physical is not None:
-        size = f"{page_size_text(t.page_size.bit_length() - 1)} page" if t.page_size else \
-            "no translation"
-        out.append(f"  -> physical {t.physical:#x} ({size})")
+        size = f" ({page_size_text(t.page_size.bit_length() - 1)} page)" if t.page_size else ""
+        out.append(f"  -> physical {t.physical:#x}{size}")
     if t.error:
         out.append(f"  fault: {t.error}")
     return out
@@ -154,7 +156,7 @@ def entry_line(cpu, name: str, e) -> str:
             f"{e.vbase:#018x} (regions {','.join(map(str, regions))})"
     pa = e.ppn
     return (f"  {name:<6} {va} -> {pa:#012x}  rid={e.rid:#x} "
-            + pte_text(e.pte, e.ps, e.key).split(" ppn=")[0] + f" {page_size_text(e.ps)}"
+            + pte_text(e.pte).split(" ppn=")[0] + f" {page_size_text(e.ps)}"
             + (f" key={e.key:#x}" if e.key else ""))
 
 
