@@ -164,6 +164,17 @@ def test_selecting_an_exit_marks_the_vmcs_field_that_caused_it():
             assert node.data == ("bit", "CPU_BASED_VM_EXEC_CONTROL", 7)
             assert "HLT exiting" in str(node.label) and "caused the exit" in str(node.label)
             assert "caused the exit" in vmcs_labels(app)["CPU_BASED_VM_EXEC_CONTROL"]
+            # the filter box finds any field by part of its name, zero ones too
+            assert "EXIT_QUALIFICATION" not in vmcs_labels(app)       # zero: hidden
+            await pilot.click("#vmcs-filter")
+            await pilot.press(*"qualif")
+            await pilot.pause()
+            assert set(vmcs_labels(app)) == {"EXIT_QUALIFICATION"}
+            await pilot.press(*["backspace"] * 6, *"cr3")
+            await pilot.pause()
+            assert set(vmcs_labels(app)) == {"GUEST_CR3", "HOST_CR3", "CR3_TARGET_COUNT",
+                                             "CR3_TARGET_VALUE0", "CR3_TARGET_VALUE1",
+                                             "CR3_TARGET_VALUE2", "CR3_TARGET_VALUE3"}
     asyncio.run(go())
 
 
@@ -247,12 +258,15 @@ def test_interrupt_an_endless_guest_quickly():
             await wait_until(lambda: app.tab == "exits", 1.0)
             assert app.tab == "exits" and app.pane("exits").display
             assert "running" in str(app.query_one("#status").render())
-            await key(app, "f6")
-            latency = await wait_until(lambda: not s.running)
+            t0 = time.monotonic()
+            app.simulate_key("f6")                      # posted as the terminal would
+            await wait_until(lambda: not s.running)
+            latency = time.monotonic() - t0
             await settle(app, pilot)
             assert not app.link.busy
             assert "Interrupted." in app.conlog.plain
-            assert latency < 0.25, f"interrupt took {latency:.3f} s"
+            print(f"interrupt latency {latency * 1e3:.1f} ms")
+            assert latency < 0.1, f"interrupt took {latency:.3f} s"
             n = s.arch.icount()
             assert n > 1000
             await pilot.press("f11")                    # consistent: stepping goes on

@@ -20,7 +20,7 @@ from .console import CommandLine, ConsoleLog
 from .disasm import DisasmView
 from .exits import ExitPane, ExitTable
 from .layout import PANES, TABS, TITLES, WIDE, narrow, wide
-from .lines import LineList
+from .lines import LineList, set_text
 from .link import REPEATABLE, EngineLink
 from .memory import MemoryPane
 from .registers import RegistersPane, RegistersView
@@ -214,7 +214,7 @@ class VtdbgApp(App):
                              "guest's whole output)")
         for kind, text in lines:
             self.conlog.add(kind, text)
-        self.query_one("#prompt", Label).update(">" if self.link.continuing else "(vtdbg)")
+        set_text(self.query_one("#prompt", Label), ">" if self.link.continuing else "(vtdbg)")
 
     # -- refreshing panes ----------------------------------------------------------------------
     def refresh_panes(self, stopped: bool) -> None:
@@ -249,8 +249,8 @@ class VtdbgApp(App):
         self.pane("exits").border_title = f"Exit log ({n})" if n else "Exit log"
 
     def _status(self) -> None:
-        self.query_one("#status", Static).update(status_text(self.s, self.link.busy,
-                                                                  self.size.width))
+        set_text(self.query_one("#status", Static), status_text(self.s, self.link.busy,
+                                                                 self.size.width))
 
     # -- messages from the panes --------------------------------------------------------------
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -21,14 +21,14 @@ class Key:
 
 KEYS = [
     Key("f5,c", "command('continue')", "Cont", "continue: run until something stops the machine"),
-    Key("f6", "interrupt", "Stop", "interrupt the running guest (at an instruction boundary)"),
-    Key("ctrl+c", "interrupt", "", "interrupt the running guest; else clear the command line",
+    Key("f6", "interrupt", "Stop", "interrupt the running guest"),
+    Key("ctrl+c", "interrupt", "", "interrupt; when stopped, clear the command line",
         priority=True),
     Key("f11,s", "command('stepi')", "Step", "stepi: one instruction (into calls and VM exits)"),
     Key("f10,n", "command('nexti')", "Next", "nexti: one instruction, over calls"),
     Key("shift+f11,f12,f", "command('finish')", "Out", "finish: step out of the function"),
     Key("f9,b", "toggle_breakpoint", "Brk", "toggle a breakpoint at the disassembly cursor"),
-    Key("f7,m", "step_mode", "Mode", "switch step mode: full (follow the CPU) / guest only"),
+    Key("f7,m", "step_mode", "Mode", "step mode: full (follow the CPU) / guest only"),
     Key("f2,colon", "focus_console", "", "focus the command line (Esc leaves it)"),
     Key("1", "toggle_pane('registers')", "", "show/hide the registers pane"),
     Key("2", "toggle_pane('disasm')", "", "show/hide the disassembly pane"),
@@ -36,7 +36,7 @@ KEYS = [
     Key("4", "toggle_pane('exits')", "", "show the exit log (narrow screens: its tab)"),
     Key("5", "toggle_pane('memory')", "", "show the memory pane (narrow screens: its tab)"),
     Key("6", "toggle_pane('console')", "", "show the console log (narrow screens: its tab)"),
-    Key("z", "zoom", "", "zoom: the focused pane fills the screen (again: back)"),
+    Key("z", "zoom", "", "zoom the focused pane (again: back)"),
     Key("f3", "next_tab(-1)", "", "previous bottom tab (narrow screens)"),
     Key("f4", "next_tab(1)", "", "next bottom tab (narrow screens)"),
     Key("f1,question_mark", "help", "Help", "this help"),
@@ -44,19 +44,19 @@ KEYS = [
 ]
 
 MOUSE = [
-    ("click an exit-log row", "show that exit in full and mark the VMCS field that caused it"),
-    ("click the disassembly gutter", "set or delete a breakpoint on that instruction"),
+    ("click an exit row", "the exit in full; its VMCS field marked"),
+    ("click the gutter", "set or delete a breakpoint there"),
     ("click a tab", "switch the bottom pane (narrow screens)"),
     ("wheel", "scroll any pane"),
 ]
 
 OTHER = [
-    ("Tab / Shift+Tab", "move between panes (in the command line Tab completes)"),
-    ("Up / Down", "command history (command line); move the cursor (disassembly, exits)"),
+    ("Tab / Shift+Tab", "next / previous pane (command line: Tab completes)"),
+    ("Up / Down", "history (command line); cursor (disassembly, exits)"),
     ("Home", "disassembly: back to RIP"),
-    ("PageUp / PageDown", "scroll the disassembly, the exit log, memory"),
-    ("Enter on an empty line", "repeat the last step or examine command"),
-    ("Ctrl+P", "command palette: every debugger command, the TUI's actions"),
+    ("PageUp / PageDown", "page the disassembly, the exit log, memory"),
+    ("Enter (empty line)", "repeat the last step or examine command"),
+    ("Ctrl+P", "command palette: every command, the TUI's actions"),
 ]
 
 

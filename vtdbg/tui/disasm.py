@@ -76,18 +76,34 @@ class DisasmView(LineList):
             return []
 
     def _back(self, addr: int, want: int) -> int | None:
-        """A start address before addr whose disassembly falls exactly on addr (x86 code
-        cannot be read backwards reliably: try a function start, then byte offsets)."""
+        """A start address before addr whose disassembly falls exactly on addr. x86 code
+        cannot be read backwards reliably: a function start within reach is trusted; else
+        decodings from many byte offsets vote, and the chain of instructions ending at addr
+        that most of them agree on is taken (a misaligned decoding soon falls into step)."""
         sym = self.s.symbols.lookup(addr)
-        tries = []
         if sym is not None and 0 < sym[1] <= MAX_BACK:
-            tries.append(addr - sym[1])
-        tries += [addr - b for b in range(min(want * 4, 64), 0, -1)]
-        for start in tries:
-            got = self._disasm(start, addr - start + 1)
-            if any(i.address == addr for i in got):
+            start = addr - sym[1]
+            if any(i.address == addr for i in self._disasm(start, sym[1] + 1)):
                 return start
-        return None
+        votes: dict[int, int] = {}
+        ends: dict[int, int] = {}
+        for b in range(min(64, max(16, want * 6)), 0, -1):
+            got = self._disasm(addr - b, b + 1)
+            if not any(i.address == addr for i in got):
+                continue
+            for i in got:
+                if i.address < addr:
+                    votes[i.address] = votes.get(i.address, 0) + 1
+                    ends[i.address] = i.address + i.length
+        if not votes:
+            return None
+        cur = addr
+        for _ in range(want):
+            preds = [a for a, e in ends.items() if e == cur]
+            if not preds:
+                break
+            cur = max(preds, key=lambda a: (votes[a], a))
+        return cur if cur != addr else None
 
     def _rows(self, insns: list) -> list[tuple]:
         out = []

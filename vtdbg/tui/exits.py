@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 from ..engine.views import exit_detail_lines
 from ..errors import VtdbgError
-from .lines import LineList
+from .lines import LineList, set_text
 
 IDX = Style(color="#8a8a8a")
 COUNT = Style(color="#7f8fa6")
@@ -138,13 +138,13 @@ class ExitPane(Vertical):
     def refresh_from(self) -> None:
         t = self.table
         t.sync()
-        self.query_one("#exit-head", Static).update(t.header())
+        set_text(self.query_one("#exit-head", Static), t.header())
         if not t.rows:
-            self.query_one("#exit-detail", Static).update(
-                Text("No VM exits yet." if not len(self.s.exitlog) else "", IDX))
+            set_text(self.query_one("#exit-detail", Static),
+                     Text("No VM exits yet." if not len(self.s.exitlog) else "", IDX))
 
     def on_resize(self) -> None:
-        self.query_one("#exit-head", Static).update(self.table.header())
+        set_text(self.query_one("#exit-head", Static), self.table.header())
 
     def detail(self, index: int):
         """The exit's full text (the same lines as `info exit N`) and the record."""
@@ -152,19 +152,19 @@ class ExitPane(Vertical):
             r = self.s.exitlog.get(index)
             lines = exit_detail_lines(self.s, index)
         except VtdbgError as e:
-            self.query_one("#exit-detail", Static).update(Text(str(e), FAIL))
+            set_text(self.query_one("#exit-detail", Static), Text(str(e), FAIL))
             return None
-        # the cause first: on a small screen it is what matters
-        first = [ln for ln in lines[1:] if ln.lstrip().startswith(
-            ("cause:", "failed check:", "responsible"))]
-        lines = [lines[0]] + first + [ln for ln in lines[1:] if ln not in first]
+        # the cause first: on a small screen it is what matters (the table row has the rest)
+        why = ("cause:", "failed check:", "responsible")
+        first = [ln.strip() for ln in lines[1:] if ln.lstrip().startswith(why)]
+        lines = first + [lines[0]] + [ln for ln in lines[1:] if not ln.lstrip().startswith(why)]
         text = Text()
         for i, ln in enumerate(lines):
             if i:
                 text.append("\n")
-            if ln.lstrip().startswith(("cause:", "failed check:", "responsible")):
+            if i < len(first):
                 text.append(ln, Style(color="#ffaf87", bold=True))
             else:
-                text.append(ln, QUAL if i else REASON)
-        self.query_one("#exit-detail", Static).update(text)
+                text.append(ln, QUAL if i > len(first) else REASON)
+        set_text(self.query_one("#exit-detail", Static), text)
         return r

@@ -39,8 +39,8 @@ def wide(visible: set[str], width: int) -> Placement:
             starts.append((k * span, ci, p))
             spans[p] = (span, 1)
     order = [p for _, _, p in sorted(starts)]
-    side = 42 if width >= 180 else 40
-    right = 62 if width >= 190 else 58
+    side = 40
+    right = 70 if width >= 190 else 60
     widths = {0: str(side), 1: "1fr", 2: str(right)}
     if len(used) == 1 or (1 not in dict(used)):
         widths = {0: "1fr" if 2 not in dict(used) else str(side), 1: "1fr", 2: "1fr"}

@@ -120,3 +120,14 @@ class LineList(ScrollView, can_focus=True):
         if row < self.count():
             self.set_cursor(row)
             self.post_message(self.Clicked(self, row, off.x + sx))
+
+
+def set_text(widget, text) -> None:
+    """Static.update, skipped when nothing changed and without a layout pass when the number
+    of lines stays the same (a layout pass is most of the cost of a redraw)."""
+    old = getattr(widget, "_shown_text", None)
+    if old is not None and old == text:
+        return
+    grow = old is None or str(old).count("\n") != str(text).count("\n")
+    widget._shown_text = text
+    widget.update(text, layout=grow)

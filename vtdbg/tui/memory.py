@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from ..errors import VtdbgError
+from .lines import set_text
 
 ADDR = Style(color="#7f8fa6")
 BYTE = Style(color="#d0d0d0")
@@ -99,12 +100,12 @@ class MemoryPane(Vertical):
         width = dump.size.width or self.size.width or 80
         self.per_line = 16 if width >= 76 else 8
         if not self.expr:
-            dump.update(Text("Type an address above (Enter shows it).", HINT))
+            set_text(dump, Text("Type an address above (Enter shows it).", HINT))
             return
         try:
             base = self.s.evaluator().eval_int(self.expr)
         except VtdbgError as e:
-            dump.update(Text(str(e), ERR))
+            set_text(dump, Text(str(e), ERR))
             self._shown = None
             return
         self.addr = max(0, base + self.delta) & ((1 << 64) - 1)
@@ -113,14 +114,14 @@ class MemoryPane(Vertical):
         try:
             data = arch.read_phys(self.addr, n) if self.phys else arch.read_virt(self.addr, n)
         except VtdbgError as e:
-            dump.update(Text(str(e), ERR))
+            set_text(dump, Text(str(e), ERR))
             self._shown = None
             return
         old = None
         if self._old is not None and self._old[0] == self.addr and self._old[1] == self.phys:
             old = self._old[2]
         self._shown = (self.addr, self.phys, data)
-        dump.update(self.render_dump(self.addr, data, old))
+        set_text(dump, self.render_dump(self.addr, data, old))
         self.border_title = f"Memory: {'physical' if self.phys else 'linear'} {self.addr:#x}"
 
     def render_dump(self, addr: int, data: bytes, old: bytes | None) -> Text:

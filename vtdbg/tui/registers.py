@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ..engine.views import register_rows
+from .lines import set_text
 
 GROUPS = ["general", "flags", "segment", "control"]
 NAME = Style(color="#87afd7")
@@ -46,11 +47,11 @@ class RegistersView(Static):
 
     def refresh_from(self) -> None:
         self.rows = register_rows(self.s, GROUPS)
-        self.update(self.build(self.size.width or 40))
+        set_text(self, self.build(self.size.width or 40))
 
     def on_resize(self) -> None:
         if self.rows:
-            self.update(self.build(self.size.width))
+            set_text(self, self.build(self.size.width))
 
     def build(self, width: int) -> Text:
         rf = self.s.arch.regs

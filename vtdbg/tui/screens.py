@@ -26,19 +26,19 @@ def help_text() -> Text:
     t = Text()
     t.append("vtdbg: keys\n", HEAD)
     for k in KEYS:
-        t.append(f"  {key_names(k.keys):<22}", KEY)
+        t.append(f"  {key_names(k.keys):<18}", KEY)
         t.append(k.description + "\n")
     t.append("\nOther keys\n", HEAD)
     for keys, what in OTHER:
-        t.append(f"  {keys:<22}", KEY)
+        t.append(f"  {keys:<20}", KEY)
         t.append(what + "\n")
     t.append("\nMouse\n", HEAD)
     for what, does in MOUSE:
-        t.append(f"  {what:<30}", KEY)
+        t.append(f"  {what:<20}", KEY)
         t.append(does + "\n")
-    t.append("\nEvery key runs a debugger command; the console shows it. Type `help` in the "
-             "command line for the\ncommand families, `help CMD` for one command, `apropos "
-             "WORD` to search. docs/debugger.md has them all.\n", DIM)
+    t.append("\nEvery key runs a debugger command, and the console shows it. In the command "
+             "line, `help` lists the command families, `help CMD` explains one, `apropos WORD` "
+             "searches them.\n", DIM)
     t.append("\nEsc, q or F1 closes this screen.", DIM)
     return t
 

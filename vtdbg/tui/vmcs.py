@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static, Tree
 
 from ..engine.views import control_tree
+from .lines import set_text
 
 NAME = Style(color="#d0d0d0")
 VALUE = Style(color="#87afd7")
@@ -50,7 +51,7 @@ class VmcsPane(Vertical):
         s = self.s
         c = s.arch.control
         header = c.header()
-        self.query_one("#vmcs-header", Static).update(Text(" ".join(header), DECODED))
+        set_text(self.query_one("#vmcs-header", Static), Text(" ".join(header), DECODED))
         areas = control_tree(s)
         flt = self.query_one("#vmcs-filter", Input).value.strip().upper()
         cause = self.cause[0] if self.cause else None
@@ -101,12 +102,16 @@ class VmcsPane(Vertical):
             for _, _, rows in shown:
                 for r in rows:
                     n = self._fnodes[r["name"]]
-                    n.set_label(self._label(r))
+                    label = self._label(r)
+                    if label != n.label:
+                        n.set_label(label)
                     bits = self._bits(r["name"], r["value"])
                     if bits and len(n.children) == len(bits):
                         for child, (b, name) in zip(n.children, bits):
                             child.data = ("bit", r["name"], b)
-                            child.set_label(self._bit_label(r["name"], b, name))
+                            label = self._bit_label(r["name"], b, name)
+                            if label != child.label:
+                                child.set_label(label)
                     elif bits or n.children:
                         self._shape = None            # the set bits changed: rebuild next time
         if self._shape is None:
