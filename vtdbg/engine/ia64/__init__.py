@@ -201,8 +201,12 @@ class IA64Arch:
     def idt_lines(self) -> list[str]:
         """The interruption vector table (the IA-64 counterpart of the IDT)."""
         def first(addr: int) -> str:
-            ins = self.disassemble(addr, 1)[0]
-            return " ".join(ins.render(self._describe).split())
+            """The entry's first bundle without its nops."""
+            slots = [i for i in self.disassemble(addr, 3) if i.address < addr + 16]
+            if not any(b"".join(i.raw for i in slots)):
+                return "(zero bundle: break.m 0x0)"
+            real = [i for i in slots if not i.mnemonic.startswith("nop")]
+            return "; ".join(i.render(self._describe, columns=False) for i in real) or "nop"
         return vectors.ivt_lines(self.cpu.cr[2], first, self._describe)
 
     def tlb_lines(self) -> list[str]:

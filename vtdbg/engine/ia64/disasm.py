@@ -34,8 +34,9 @@ class IA64Insn(Insn):
     def text(self) -> str:
         return self.render(lambda a: "")
 
-    def render(self, sym) -> str:
-        """objdump's line for this slot; sym(address) names a branch target."""
+    def render(self, sym, columns: bool = True) -> str:
+        """objdump's line for this slot; sym(address) names a branch target. Without
+        columns: just the predicate and the instruction."""
         body = f"{self.mnemonic} {self.operands}".rstrip()
         if self.target is not None:
             name = sym(self.target)
@@ -44,6 +45,8 @@ class IA64Insn(Insn):
                 body = body.replace(t, f"{t} <{name}>", 1)
         head = f"[{self.template}]" if self.template else ""
         pred = f"(p{self.qp:02d})" if self.qp else ""
+        if not columns:
+            return f"{pred} {body}".lstrip()
         return f"{head:<6}{pred:>5} {body}{';;' if self.stop else ''}"
 
 

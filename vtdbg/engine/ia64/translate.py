@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from machine.ia64 import psr as P
-from machine.ia64.mmu import IMPL_PA_MSB, unimplemented_va
+from machine.ia64.mmu import IMPL_PA_MSB, IMPL_VA_MSB, unimplemented_va
 
 PA_MASK = (1 << (IMPL_PA_MSB + 1)) - 1
 MA_NAMES = {0: "WB", 4: "UC", 5: "UCE", 6: "WC", 7: "NaTPage"}
@@ -86,7 +86,8 @@ def translate(cpu, read_phys8, va: int, instr: bool = False, other: bool = True,
                             f"{'uncacheable' if va >> 63 else 'cacheable'} (bit 63)"))
         t.physical = t.host = va & PA_MASK
         return t
-    if unimplemented_va(va):
+    # a VT-i guest (PSR.vm = 1) lacks the uppermost implemented VA bit (vti.md 3.1)
+    if unimplemented_va(va, IMPL_VA_MSB - 1 if cpu.psr & P.VM else IMPL_VA_MSB):
         t.error = "unimplemented virtual address"
         return t
     vrn = va >> 61
