@@ -74,8 +74,10 @@ class VtdbgApp(App):
         yield Footer()
 
     def on_mount(self) -> None:
+        ctl = self.s.arch.control.title               # VMCS or VPD
         for p in PANES:
-            self.pane(p).border_title = TITLES[p]
+            self.pane(p).border_title = ctl if p == "vmcs" else TITLES[p]
+        self.query_one("#tab-vmcs", Tab).label = ctl
         self.cmdline.listing = self._list_completions
         self.arrange()
         s = self.s

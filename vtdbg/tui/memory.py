@@ -94,9 +94,10 @@ class MemoryPane(Vertical):
 
     def show(self) -> None:
         dump = self.query_one(HexDump)
-        if self.expr is None:
-            self.expr = "$rsp"                 # something useful before an address is typed
-            self.query_one("#mem-addr", Input).value = "$rsp"
+        if self.expr is None:                  # something useful before an address is typed
+            self.expr = next((f"${r}" for r in ("rsp", "r12", "sp") if self.s.is_register(r)),
+                             "$pc")
+            self.query_one("#mem-addr", Input).value = self.expr
         width = dump.size.width or self.size.width or 80
         self.per_line = 16 if width >= 76 else 8
         if not self.expr:

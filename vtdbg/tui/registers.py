@@ -11,7 +11,9 @@ from textual.widgets import Static
 from ..engine.views import register_rows
 from .lines import set_text
 
-GROUPS = ["general", "flags", "segment", "control"]
+# the groups shown, in this order, of those the architecture's register file has
+GROUPS = ["status", "general", "flags", "segment", "predicate", "branch", "control",
+          "application"]
 NAME = Style(color="#87afd7")
 VALUE = Style(color="#d0d0d0")
 CHANGED = Style(color="#1c1c1c", bgcolor="#ffd75f", bold=True)
@@ -25,12 +27,17 @@ BADGE_2 = {k: Style(color=v.bgcolor.name if v.bgcolor else None, bold=True)
 
 def badge(session) -> tuple[list[str], str]:
     """(lines, kind) of the badge: ['VMX non-root', 'CPL 0 · protected 32-bit']."""
-    parts = session.arch.mode_text().split(", ")
+    arch = session.arch
+    parts = arch.mode_text().split(", ")
     mode, rest = parts[0], parts[1:]
-    vmx = [p for p in rest if p.startswith("VMX")]
-    other = [p for p in rest if not p.startswith("VMX")]
-    kind = "off" if not vmx else ("guest" if "non-root" in vmx[0] else "host")
-    return [vmx[0] if vmx else "VMX off", " · ".join(other + [mode])], kind
+    virt = [p for p in rest if p.startswith(("VMX", arch.virt_name))]
+    other = [p for p in rest if p not in virt]
+    if not arch.virt_on():
+        kind = "off"
+    else:
+        kind = "guest" if arch.context() == "guest" else "host"
+    first = virt[0] if virt else f"{arch.virt_name} {kind if kind != 'off' else 'off'}"
+    return [first, " · ".join(other + [mode])], kind
 
 
 class RegistersPane(VerticalScroll):
@@ -46,7 +53,8 @@ class RegistersView(Static):
         self.rows: list[dict] = []
 
     def refresh_from(self) -> None:
-        self.rows = register_rows(self.s, GROUPS)
+        have = {k for k, _ in self.s.arch.regs.groups}
+        self.rows = register_rows(self.s, [g for g in GROUPS if g in have])
         set_text(self, self.build(self.size.width or 40))
 
     def on_resize(self) -> None:
@@ -80,6 +88,8 @@ class RegistersView(Static):
             extra = ""
             if desc.describe is not None:
                 extra = desc.describe(v)
+                if extra == str(v):              # only the value in decimal: nothing new
+                    extra = ""
             elif desc.address:
                 sym = self.s.sym(v)
                 extra = f"<{sym}>" if sym else ""

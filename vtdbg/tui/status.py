@@ -37,7 +37,7 @@ def status_text(s, busy: bool, width: int = 200) -> Text:
     if s.arch.virt_on():
         parts.append(("in", st["context"]))
     if st["vmcs"] is not None:
-        parts.append(("VMCS", f"{st['vmcs']:#x}"))
+        parts.append((s.arch.control.title, f"{st['vmcs']:#x}"))
     parts.append(("step", st["step_mode"]))
     parts.append(("exits", f"{st['exits']:,}"))
     why = "" if busy else stop_reason(s.last_report)

@@ -95,7 +95,7 @@ class VmcsPane(Vertical):
                 tree.root.add_leaf(Text(f"({hidden} fields are zero: type in the filter to "
                                         "find any field)", DECODED), data=("note",))
             elif not shown:
-                tree.root.add_leaf(Text("no current VMCS" if not c.present() else
+                tree.root.add_leaf(Text(f"no current {c.title}" if not c.present() else
                                         "no field matches", DECODED), data=("note",))
             self._shape = shape
         else:
