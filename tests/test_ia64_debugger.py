@@ -293,6 +293,26 @@ def test_vector_names():
             p(bad)
 
 
+def test_memory_watchpoints_stop_right_after_the_access():
+    s = session("rse")
+    out = run(s, "watch {u64}0x120048", "continue")     # a mandatory spill by alloc
+    assert out[-4:-1] == ["Watchpoint 1: {u64}0x120048", "Old value = 0x0",
+                          "New value = 0x40a"]
+    assert s.arch.pc() == 0x100471 and s.read_mem(0x120048, 8) == 0x40A
+    cpu = s.machine.cpu
+    assert all(b.n == 1 for b in cpu.cache.values())       # one instruction per block
+    run(s, "delete")
+    s.stepi(5)
+    assert any(b.n > 1 for b in cpu.cache.values())        # the fast blocks are back
+    s = session()
+    out = run(s, "rwatch {u8}(greeting+2)", "continue")
+    assert out[-3:] == ["Read watchpoint 1: {u8}(greeting+2)", "Value = 0x6c",
+                        "=> 0x100011 <puts+0x11>:              cmp.eq p6,p0=0,r2"]
+    assert s.machine.console_output() == b"He"
+    out = run(s, "delete", "awatch -phys {u8}0x108000", "run")
+    assert out[1] == "Access watchpoint 2: {u8}0x108000" and s.arch.pc() == 0x100011
+
+
 # -- memory and translation ------------------------------------------------------------------------
 def test_translation_has_no_side_effects():
     """The debugger reads the VHPT entry itself: no TC insert, no fault, nothing changed."""

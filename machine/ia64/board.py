@@ -48,7 +48,7 @@ class PortWindow:
 class IA64Machine:
     arch = "ia64"
     CPU_TRANSIENT = frozenset({"bus", "ram", "_build", "cache", "page_blocks", "breakpoints",
-                               "observer", "firmware", "rmap", "wmap", "xmap"})
+                               "observer", "firmware", "rmap", "wmap", "xmap", "_mem_watch"})
 
     def __init__(self, ram_mib: int = 64):
         self.bus = Bus(ram_mib << 20)

@@ -293,7 +293,7 @@ class IA64CPU(MmuMixin, DeliveryMixin, RseMixin, SysRegsMixin):
             for k, s in enumerate(slots):
                 if s < slot:
                     continue
-                if fns and bps and (addr | s) in bps:
+                if fns and (bps and (addr | s) in bps or self._mem_watch is not None):
                     break
                 ins = b.insns[s]
                 self.build_index = len(fns)          # lets time readers know their offset

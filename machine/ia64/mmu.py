@@ -84,6 +84,23 @@ def rights(ar: int, pl: int, cpl: int) -> int:
 
 
 class MmuMixin:
+    _mem_watch = None
+
+    @property
+    def mem_watch(self):
+        """The debugger's memory watch (vtdbg/engine/watch.py MemWatch): its pages (lin_pages
+        by virtual, phys_pages by physical page number) stay off the fast path and every
+        data access to them is reported through read()/write(); while it is set, blocks hold
+        one instruction, so a run stops right after the access."""
+        return self._mem_watch
+
+    @mem_watch.setter
+    def mem_watch(self, w) -> None:
+        if (w is None) != (self._mem_watch is None):
+            self.flush_code()
+            self.flush_fast()
+        self._mem_watch = w
+
     def reset_mmu(self) -> None:
         self.itr: list[TlbEntry | None] = [None] * N_TR
         self.dtr: list[TlbEntry | None] = [None] * N_TR
@@ -101,6 +118,11 @@ class MmuMixin:
 
     def drop_write_fast(self) -> None:
         self.wmap.clear()
+
+    def forget_pages(self, lin_pages, phys_pages) -> None:
+        """Newly watched pages: empty the fast path (they are kept off it from now on)."""
+        self.flush_fast()
+        self.flush_code()
 
     # -- TLB -----------------------------------------------------------------------------
     def rid_of(self, va: int) -> int:
@@ -277,6 +299,8 @@ class MmuMixin:
         v = self.bus.read(pa, size)
         if be:
             v = int.from_bytes(v.to_bytes(size, "little"), "big")
+        if self.mem_watch is not None:
+            self.mem_watch.read(self, va, pa, size, v)
         return v
 
     def data_write(self, va: int, size: int, v: int, rse: bool = False) -> None:
@@ -287,6 +311,8 @@ class MmuMixin:
             self.alat_store(va, size)
             return
         pa, be = self._data_pa(va, size, W, F.ISR_W, rse, False)
+        if self.mem_watch is not None:
+            self.mem_watch.write(self, va, pa, size, v)
         if be:
             v = int.from_bytes(v.to_bytes(size, "little"), "big")
         self.bus.write(pa, size, v)
@@ -315,7 +341,9 @@ class MmuMixin:
         if not be and not psr & (P.DA | P.DB) and e_ma != MA_UC and (va >> 63 == 0 or psr & P.DT):
             base = pa & ~0xFFF
             bus = self.bus
-            if base + 4096 <= bus.ram_size and bus.ram_page(base):
+            mw = self.mem_watch
+            if base + 4096 <= bus.ram_size and bus.ram_page(base) and (
+                    mw is None or not (va >> 12 in mw.lin_pages or base >> 12 in mw.phys_pages)):
                 if access == R:
                     self.rmap[va >> 12] = base
                 elif (base >> 12) not in bus.code_pages:

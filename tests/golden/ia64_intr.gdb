@@ -27,5 +27,9 @@ delete
 tcatch exception external_interrupt
 continue
 info breakpoints
+# the handler counts ticks in memory: a watchpoint stops right after the store
+watch {u64}ticks
+continue
+x/3i $pc - 0x10
 delete
 continue

@@ -47,7 +47,7 @@ class MemWatch:
         return bool(points)
 
     def _matches(self, cpu, lin, paddr, size):
-        ctx = "guest" if cpu.vmx.nonroot else "host"
+        ctx = self.s.arch.context()
         for w in self.points:
             if w.context != "any" and w.context != ctx:
                 continue
