@@ -369,9 +369,12 @@ def test_layouts_panes_help_and_palette():
             assert not isinstance(app.screen, HelpScreen)
             names = {t for t, _, _ in palette_entries()}
             assert {"continue", "stepi", "catch", "info vmcs", "info exits"} <= names
-            app.palette_command("stepi", True)
+            await pilot.press("ctrl+p")                 # Textual's palette lists the commands
+            await pilot.press(*"stepi")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
             await settle(app, pilot)
-            assert s.arch.icount() == 1
+            assert s.arch.icount() == 1 and "(vtdbg) stepi" in app.conlog.plain
             app.palette_command("x/4xg", False)
             assert app.cmdline.value == "x/4xg "
     asyncio.run(go())

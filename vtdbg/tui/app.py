@@ -28,7 +28,7 @@ from .screens import DebuggerCommands, HelpScreen
 from .status import status_text
 from .vmcs import VmcsPane
 
-MAX_DRAIN = 2000          # console lines written per screen update (the rest is summarised)
+MAX_DRAIN = 20_000        # console lines written per screen update (the log keeps as many)
 
 
 class VtdbgApp(App):
@@ -160,7 +160,7 @@ class VtdbgApp(App):
         if self.link.busy:
             if self.s.running and len(self.pending) == 0:
                 self.conlog.add("note", "(the machine is running: F6 or Ctrl+C interrupts "
-                                 "it; the command runs when it stops)")
+                                "it; the command runs when it stops)")
             if len(self.pending) < 16:
                 self.pending.append(lines)
             return
@@ -212,8 +212,8 @@ class VtdbgApp(App):
         if len(lines) > MAX_DRAIN:
             skipped = len(lines) - MAX_DRAIN
             lines = lines[-MAX_DRAIN:]
-            self.conlog.add("note", f"({skipped} lines not shown here; `info console` has the "
-                             "guest's whole output)")
+            self.conlog.add("note", f"({skipped} lines skipped; `info console` has all the "
+                            "guest's output)")
         for kind, text in lines:
             self.conlog.add(kind, text)
         set_text(self.query_one("#prompt", Label), ">" if self.link.continuing else "(vtdbg)")
@@ -393,7 +393,10 @@ class VtdbgApp(App):
 
     def on_key(self, event) -> None:
         if event.key == "escape" and self.focused is self.cmdline:
-            self.disasm.focus()
+            if self.disasm.display:
+                self.disasm.focus()
+            else:
+                self.screen.focus_next()
             event.stop()
 
     # -- the command palette -------------------------------------------------------------------

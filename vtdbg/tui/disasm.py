@@ -22,6 +22,7 @@ LABEL = Style(color="#ffd75f")
 ERR = Style(color="#ff8787", italic=True)
 GUTTER = 2                       # columns of the gutter: breakpoint, then the RIP marker
 MAX_BACK = 0x80                  # a function start further back than this is not used
+SETTLE = 12                      # bytes a misaligned decoding takes to fall into step
 
 
 class DisasmView(LineList):
@@ -87,19 +88,22 @@ class DisasmView(LineList):
                 return start
         votes: dict[int, int] = {}
         ends: dict[int, int] = {}
-        for b in range(min(64, max(16, want * 6)), 0, -1):
-            got = self._disasm(addr - b, b + 1)
+        for b in range(min(80, max(24, want * 8)), 0, -1):
+            start = addr - b
+            got = self._disasm(start, b + 1)
             if not any(i.address == addr for i in got):
                 continue
             for i in got:
-                if i.address < addr:
-                    votes[i.address] = votes.get(i.address, 0) + 1
+                if i.address < addr and i.mnemonic != "(bad)":
                     ends[i.address] = i.address + i.length
+                    # a decoding votes for a boundary once it has had room to fall into step
+                    if i.address - start >= SETTLE or b <= SETTLE:
+                        votes[i.address] = votes.get(i.address, 0) + 1
         if not votes:
             return None
         cur = addr
         for _ in range(want):
-            preds = [a for a, e in ends.items() if e == cur]
+            preds = [a for a, e in ends.items() if e == cur and votes.get(a, 0) > 0]
             if not preds:
                 break
             cur = max(preds, key=lambda a: (votes[a], a))

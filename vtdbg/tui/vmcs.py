@@ -19,6 +19,7 @@ CHANGED = Style(color="#1c1c1c", bgcolor="#ffd75f", bold=True)
 CAUSE = Style(color="#ffffff", bgcolor="#af005f", bold=True)
 AREA = Style(color="#ffd75f", bold=True)
 BIT = Style(color="#afd7af")
+FIRST = ("exit-info",)                # areas shown before the others
 
 
 class VmcsPane(Vertical):
@@ -53,6 +54,8 @@ class VmcsPane(Vertical):
         header = c.header()
         set_text(self.query_one("#vmcs-header", Static), Text(" ".join(header), DECODED))
         areas = control_tree(s)
+        # what the last exit left comes first: after a stop it is what one looks at
+        areas.sort(key=lambda a: a[0] not in FIRST)
         flt = self.query_one("#vmcs-filter", Input).value.strip().upper()
         cause = self.cause[0] if self.cause else None
         shown = []
