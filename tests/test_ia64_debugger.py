@@ -281,6 +281,15 @@ def test_catch_interrupt_by_external_vector():
     assert s.evaluator().eval("$vector") == 0xE1
 
 
+def test_completion_of_dotted_registers_and_vector_names():
+    from vtdbg.commands.complete import complete
+    it = Interp(session())
+    assert complete(it, "p $ar.bs") == ("$ar.bs", ["$ar.bsp", "$ar.bspstore"])
+    assert complete(it, "catch exception alt")[1] == ["alternate_data_tlb",
+                                                       "alternate_instruction_tlb"]
+    assert complete(it, "info rs")[1] == ["rse"]
+
+
 def test_vector_names():
     p = vectors.parse
     assert p("data_tlb") == p("Data-TLB") == p("dtlb") == p("2") == p("0x800") == 0x800

@@ -68,6 +68,9 @@ def candidates(interp, text: str) -> list[str]:
     if cmd.name in ("catch", "tcatch"):
         if len(words) == 1:
             return [n for n in sorted(CATCH.commands) if n.startswith(word)]
+        vec = getattr(s.arch, "vector_completions", None)     # IA-64: IVT vector names
+        if words[1] == "exception" and vec is not None:
+            return [n for n in vec() if n.startswith(word.lower())]
         if words[1] != "vmexit":
             return []
     if cmd.name == "show" and len(words) == 1:

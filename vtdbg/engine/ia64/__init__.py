@@ -223,6 +223,9 @@ class IA64Arch:
         off = vectors.parse(word)
         return off, vectors.NAMES[off]
 
+    def vector_completions(self) -> list[str]:
+        return sorted(vectors.NAMES.values())
+
     def virt_event(self, kind: str, payload) -> VirtEvent | None:
         """VT-i's virtualization faults, PAL virtualization calls and resumes (a later
         issue) become VirtEvents here; the machine reports none yet."""
