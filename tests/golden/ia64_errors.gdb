@@ -24,3 +24,4 @@ break puts
 run
 p $r33
 info registers r32 r33
+break *0x100013

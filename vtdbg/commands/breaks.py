@@ -40,6 +40,9 @@ def _add_break(interp, args: str, temporary: bool) -> None:
     opts, rest = _options(args, ("host", "guest", "phys"))
     ctx = _context(opts)
     addr = location(interp, rest) if rest else s.arch.pc()
+    check = getattr(s.arch, "check_code_address", None)     # IA-64: bundle + slot 0-2
+    if check is not None:
+        check(addr)
     _check_condition(interp, cond)
     bp = Breakpoint(0, temporary=temporary, condition=cond, context=ctx, address=addr,
                     phys="phys" in opts, spec=rest,

@@ -184,6 +184,12 @@ class IA64Arch:
         return ia64_disassemble(lambda a, n: self.read_virt(a, n, instr=True), lin & M64,
                                 count)
 
+    def check_code_address(self, addr: int) -> None:
+        """A breakpoint address must name a slot: bundle (16-byte aligned) + 0, 1 or 2."""
+        if addr & 0xF > 2:
+            raise VtdbgError(f"{addr:#x} is not an instruction address: IA-64 instructions "
+                             f"are at bundle + slot 0-2 ({addr & ~0xF:#x}..{addr & ~0xF | 2:#x})")
+
     def insn_at(self, lin: int) -> Insn | None:
         try:
             got = self.disassemble(lin, 1)
