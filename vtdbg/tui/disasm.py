@@ -88,7 +88,7 @@ class DisasmView(LineList):
                 return start
         votes: dict[int, int] = {}
         ends: dict[int, int] = {}
-        for b in range(min(80, max(24, want * 8)), 0, -1):
+        for b in range(min(80, max(48, want * 8)), 0, -1):
             start = addr - b
             got = self._disasm(start, b + 1)
             if not any(i.address == addr for i in got):

@@ -69,6 +69,8 @@ class ExitTable(LineList):
             del self.rows[:k]
             del self._keys[:k]
             self.cursor = max(0, self.cursor - k)
+        if not new and not k and self.virtual_size.height == len(self.rows):
+            return False                       # nothing changed: no redraw
         self._layout()
         self.update_size()
         if new and at_end:

@@ -49,6 +49,14 @@ class HexDump(Static, can_focus=True):
     def action_line(self, d: int) -> None:
         self.pane.move(d * self.pane.per_line)
 
+    def on_mouse_scroll_down(self, event) -> None:
+        event.stop()
+        self.pane.move(3 * self.pane.per_line)
+
+    def on_mouse_scroll_up(self, event) -> None:
+        event.stop()
+        self.pane.move(-3 * self.pane.per_line)
+
 
 class MemoryPane(Vertical):
     ALLOW_MAXIMIZE = True
