@@ -272,6 +272,24 @@ def test_interrupt_an_endless_guest_quickly():
             await pilot.press("f11")                    # consistent: stepping goes on
             await settle(app, pilot)
             assert s.arch.icount() == n + 1
+            # the VMCS pane, shown while it runs, is filled at the stop
+            await key(app, "f5")
+            await wait_until(lambda: s.running)
+            await key(app, "3")
+            assert app.pane("vmcs").display and not app.query_one("#vmcs-tree").root.children
+            await key(app, "f6")
+            await wait_until(lambda: not s.running)
+            await settle(app, pilot)
+            assert "no current VMCS" in str(app.query_one("#vmcs-tree").root.children[0].label)
+            # `interrupt` typed while it runs is not queued behind the run it stops
+            await key(app, "f5")
+            await wait_until(lambda: s.running)
+            app.cmdline.focus()
+            app.cmdline.value = "interrupt"
+            await key(app, "enter")
+            await wait_until(lambda: not s.running)
+            await settle(app, pilot)
+            assert not s.running and app.conlog.plain.count("Interrupted.") == 3
     asyncio.run(go())
 
 

@@ -139,10 +139,14 @@ class VtdbgApp(App):
             tabs = self.query_one("#tabs", Tabs)
             if tabs.active != f"tab-{self.tab}":
                 tabs.active = f"tab-{self.tab}"
+        self._fill_dirty()
+
+    def _fill_dirty(self) -> None:
+        """Panes that were hidden (or shown while the machine ran) at the last refresh."""
         for n in list(self.dirty):
-            if self.pane(n).display:
+            if self.pane(n).display and not self.link.busy:
                 self.dirty.discard(n)
-                self.call_after_refresh(self._refresh_pane, n, False)
+                self.call_after_refresh(self._refresh_pane, n, True)
 
     def shown(self, name: str) -> bool:
         return self.pane(name).display
@@ -183,6 +187,11 @@ class VtdbgApp(App):
         except RuntimeError:       # the app is closing
             self.link.busy = False
 
+    @property
+    def engine_busy(self) -> bool:
+        """The worker is inside a command: panes must not read the machine now."""
+        return self.link.busy
+
     def _done(self, ok: bool) -> None:
         self.link.busy = False
         self.want_interrupt = False
@@ -197,6 +206,7 @@ class VtdbgApp(App):
                 self._status()
             return
         self.refresh_panes(stopped)
+        self._fill_dirty()                          # panes shown while it ran
 
     def _tick(self) -> None:
         """While the worker runs: the guest's output, the status bar, a pending interrupt."""
@@ -224,6 +234,7 @@ class VtdbgApp(App):
             self.seen_report = self.s.last_report
         for n in ("registers", "disasm", "exits", "vmcs", "memory"):
             if self.shown(n) or n == "exits":
+                self.dirty.discard(n)
                 self._refresh_pane(n, stopped)
             else:
                 self.dirty.add(n)
@@ -273,13 +284,16 @@ class VtdbgApp(App):
         if not self.wide and self.tab != "console":
             self.tab = "console"
             self.arrange()
+        if self.link.busy and line.strip() == "interrupt":
+            self.action_interrupt()                 # not queued behind the run it stops
+            return
         self.command(line)
 
     def on_exit_table_selected(self, event: ExitTable.Selected) -> None:
         r = self.query_one(ExitPane).detail(event.index)
         if r is not None:
             self.pane("vmcs").show_cause(r.cause_field or None, r.cause_bit, event.user)
-            if not self.shown("vmcs"):
+            if not self.shown("vmcs") or self.link.busy:
                 self.dirty.add("vmcs")
 
     def on_line_list_clicked(self, event: LineList.Clicked) -> None:

@@ -102,6 +102,9 @@ class MemoryPane(Vertical):
 
     def show(self) -> None:
         dump = self.query_one(HexDump)
+        if getattr(self.app, "engine_busy", False):
+            self.border_title = "Memory (shown when the machine stops)"
+            return
         if self.expr is None:                  # something useful before an address is typed
             self.expr = next((f"${r}" for r in ("rsp", "r12", "sp") if self.s.is_register(r)),
                              "$pc")

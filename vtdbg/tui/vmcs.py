@@ -49,6 +49,8 @@ class VmcsPane(Vertical):
 
     # -- content ---------------------------------------------------------------------------
     def refresh_from(self) -> None:
+        if getattr(self.app, "engine_busy", False):
+            return                               # the machine is running: at the stop
         s = self.s
         c = s.arch.control
         header = c.header()
