@@ -11,13 +11,12 @@ import pytest
 
 from machine.ia64.board import IA64Machine
 from machine.ia64.encode import encode_bundle
+from tests.ia64util import OBJDUMP, needs_binutils
 from vtdbg.batch import make_session
 from vtdbg.commands.interp import Interp
 from vtdbg.engine.ia64 import vectors
 from vtdbg.engine.session import Session
 from vtdbg.errors import VtdbgError
-
-from tests.ia64util import OBJDUMP, needs_binutils
 
 GUESTS = Path(__file__).resolve().parent.parent / "guests" / "ia64"
 CODE = 0x10000
@@ -369,8 +368,8 @@ def test_views_tlb_rse_ivt_and_program():
 
 def test_the_vpd_place_and_x86_only_commands_say_so():
     s = session()
-    assert run(s, "info vpd") == ["No VPD: VT-i (PSR.vm, the VPD, PAL_VP_* services) is not "
-                                  "modelled yet"]
+    assert run(s, "info vpd") == [
+        "No VPD: VT-i (PSR.vm, the VPD, PAL_VP_* services) is not modelled yet"]
     assert s.arch.control.present() is False and s.arch.virt_on() is False
     for cmd, msg in (("info vmx", "VT-x"), ("info gdt", "no descriptor tables"),
                      ("catch vmexit cpuid", "no VM-exit reason")):

@@ -16,6 +16,8 @@ of vtdbg/engine/arch.py, the counterpart of vtdbg/engine/x86.
 """
 from __future__ import annotations
 
+from typing import ClassVar
+
 from machine.ia64 import faults as F
 from machine.ia64 import psr as P
 from machine.ia64.pal import PAL_NAMES
@@ -37,7 +39,7 @@ class IA64Arch:
     name = "ia64"
     virt_name = "VT-i"
     virt_instructions: tuple[str, ...] = ()     # VT-i: vmsw and the PAL services, later
-    vector_names = {v: k for k, v in vectors.NAMES.items()}
+    vector_names: ClassVar[dict[str, int]] = {v: k for k, v in vectors.NAMES.items()}
     vector_max = VECTOR_MAX
     main_groups = regs.MAIN_GROUPS
 

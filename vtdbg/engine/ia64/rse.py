@@ -28,8 +28,8 @@ def rse_lines(cpu, everything: bool = False) -> list[str]:
         frame = ", ".join(parts)
     else:
         frame = "empty"
-    out = [f"Current frame: sof={sof} sol={sol} sor={sor} ({frame}); "
-           f"rrb.gr={cpu.rrb_gr} rrb.fr={cpu.rrb_fr} rrb.pr={cpu.rrb_pr}"]
+    out = [(f"Current frame: sof={sof} sol={sol} sor={sor} ({frame}); "
+            f"rrb.gr={cpu.rrb_gr} rrb.fr={cpu.rrb_fr} rrb.pr={cpu.rrb_pr}")]
     bspstore, rnat, rsc = cpu.ar[18], cpu.ar[19], cpu.ar[16]
     out.append(f"AR.BSP {cpu.bsp():#x}  AR.BSPSTORE {bspstore:#x}  AR.RNAT {rnat:#x}")
     out.append(f"AR.RSC {rsc:#x}: {describe_rsc(rsc)}")
