@@ -348,6 +348,13 @@ def test_command_line_history_completion_and_errors():
             await pilot.press("up")
             assert cl.value == "print 6*7"
             cl.value = ""
+            await run_command(app, pilot, "define twice")     # a block: the prompt says so
+            assert str(app.query_one("#prompt").render()) == ">"
+            await run_command(app, pilot, "print 1")
+            await run_command(app, pilot, "end")
+            assert str(app.query_one("#prompt").render()) == "(vtdbg)"
+            await run_command(app, pilot, "twice")
+            assert "$2 = 1" in app.conlog.plain
             await run_command(app, pilot, "stepi")
             n = s.arch.icount()
             await run_command(app, pilot, "")           # an empty line repeats the step

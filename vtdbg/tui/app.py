@@ -226,7 +226,8 @@ class VtdbgApp(App):
                             "guest's output)")
         for kind, text in lines:
             self.conlog.add(kind, text)
-        set_text(self.query_one("#prompt", Label), ">" if self.link.continuing else "(vtdbg)")
+        set_text(self.query_one("#prompt", Label), ">" if self.link.continuing else "(vtdbg)",
+                 layout=True)
 
     # -- refreshing panes ----------------------------------------------------------------------
     def refresh_panes(self, stopped: bool) -> None:

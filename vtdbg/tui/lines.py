@@ -122,12 +122,13 @@ class LineList(ScrollView, can_focus=True):
             self.post_message(self.Clicked(self, row, off.x + sx))
 
 
-def set_text(widget, text) -> None:
+def set_text(widget, text, layout: bool = False) -> None:
     """Static.update, skipped when nothing changed and without a layout pass when the number
-    of lines stays the same (a layout pass is most of the cost of a redraw)."""
+    of lines stays the same (a layout pass is most of the cost of a redraw); layout: always
+    (a widget as wide as its text)."""
     old = getattr(widget, "_shown_text", None)
     if old is not None and old == text:
         return
-    grow = old is None or str(old).count("\n") != str(text).count("\n")
+    grow = layout or old is None or str(old).count("\n") != str(text).count("\n")
     widget._shown_text = text
     widget.update(text, layout=grow)
