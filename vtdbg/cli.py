@@ -103,6 +103,7 @@ def _wants_tui(argv: list[str]) -> bool:
 def cmd_tui(args) -> int:
     if args.ram < 1 or args.ram > 3072:
         raise VtdbgError(f"--ram must be between 1 and 3072 MiB, not {args.ram}")
+    resolve_guest(args.guest)                  # a bad name is an error before anything starts
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         # no terminal (a pipe, CI): the guest runs headless instead of a screen
         print("vtdbg: not a terminal: running the guest headless (the TUI needs a terminal)",
