@@ -299,8 +299,9 @@ class MmuMixin:
         v = self.bus.read(pa, size)
         if be:
             v = int.from_bytes(v.to_bytes(size, "little"), "big")
-        if self.mem_watch is not None:
-            self.mem_watch.read(self, va, pa, size, v)
+        mw = self._mem_watch
+        if mw is not None:
+            mw.read(self, va, pa, size, v)
         return v
 
     def data_write(self, va: int, size: int, v: int, rse: bool = False) -> None:
@@ -311,8 +312,9 @@ class MmuMixin:
             self.alat_store(va, size)
             return
         pa, be = self._data_pa(va, size, W, F.ISR_W, rse, False)
-        if self.mem_watch is not None:
-            self.mem_watch.write(self, va, pa, size, v)
+        mw = self._mem_watch
+        if mw is not None:
+            mw.write(self, va, pa, size, v)
         if be:
             v = int.from_bytes(v.to_bytes(size, "little"), "big")
         self.bus.write(pa, size, v)
@@ -341,7 +343,7 @@ class MmuMixin:
         if not be and not psr & (P.DA | P.DB) and e_ma != MA_UC and (va >> 63 == 0 or psr & P.DT):
             base = pa & ~0xFFF
             bus = self.bus
-            mw = self.mem_watch
+            mw = self._mem_watch
             if base + 4096 <= bus.ram_size and bus.ram_page(base) and (
                     mw is None or not (va >> 12 in mw.lin_pages or base >> 12 in mw.phys_pages)):
                 if access == R:
