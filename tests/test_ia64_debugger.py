@@ -366,6 +366,20 @@ def test_views_tlb_rse_ivt_and_program():
     assert "76 dirty registers" in rse[3] and len(run(s, "info rse all")) == 4 + 76
 
 
+def test_a_vti_guest_is_the_guest_context():
+    """PSR.vm = 1 is the guest context (stop lines say [guest], -guest breakpoints apply);
+    guest step mode follows the processor until VT-i's events are wired in."""
+    s = session("vtivmm")
+    out = run(s, "break -guest guest_start", "continue")
+    assert out[-1].startswith(f"=> {s.symbol('guest_start'):#x} <guest_start>: [guest]")
+    assert s.arch.context() == "guest" and s.evaluator().eval("$psr.vm") == 1
+    n = s.machine.cpu.icount
+    run(s, "set step-mode guest", "stepi")
+    assert s.machine.cpu.icount == n + 1 and s.arch.pc() == s.symbol("guest_start") + 1
+    out = run(s, "delete", "catch exception virtualization", "continue")
+    assert "Virtualization (IVT 0x6100)" in out[-2] and s.arch.context() == "host"
+
+
 def test_the_vpd_place_and_x86_only_commands_say_so():
     s = session()
     assert run(s, "info vpd") == [

@@ -79,7 +79,8 @@ class SteppingMixin:
         return key() if key is not None else self.arch.sp()
 
     def _one(self, ctx: str | None = None):
-        if self.step_mode == "guest" and self.arch.virt_on():
+        if self.step_mode == "guest" and self.arch.virt_on() and getattr(
+                self.arch, "guest_stepping", True):
             return self.guest_step()
         if ctx is not None:
             return self.step_in(ctx)

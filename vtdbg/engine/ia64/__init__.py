@@ -42,6 +42,9 @@ class IA64Arch:
     vector_names: ClassVar[dict[str, int]] = {v: k for k, v in vectors.NAMES.items()}
     vector_max = VECTOR_MAX
     main_groups = regs.MAIN_GROUPS
+    # `set step-mode guest` (run the VMM through to the guest's next instruction) needs
+    # VT-i's virtualization events (a later issue); until then steps follow the processor
+    guest_stepping = False
 
     def __init__(self, machine):
         self.machine = machine
