@@ -383,7 +383,8 @@ def test_a_vti_guest_is_the_guest_context():
 def test_the_vpd_place_and_x86_only_commands_say_so():
     s = session()
     assert run(s, "info vpd") == [
-        "No VPD: VT-i (PSR.vm, the VPD, PAL_VP_* services) is not modelled yet"]
+        ("No VPD view: the debugger's VT-i side (the VPD, virtualization events) is not "
+         "there yet")]
     assert s.arch.control.present() is False and s.arch.virt_on() is False
     for cmd, msg in (("info vmx", "VT-x"), ("info gdt", "no descriptor tables"),
                      ("catch vmexit cpuid", "no VM-exit reason")):

@@ -1,12 +1,13 @@
 """The VT-i control structure, the VPD (Virtual Processor Descriptor), as the engine's
 ControlStructure (vtdbg/engine/arch.py), the IA-64 counterpart of the VMCS view.
 
-VT-i (PSR.vm, the VPD, PAL_VP_* and the VPS services) is modelled in a later issue; until
-the machine has a VPD (machine/ia64/vpd.py, the layout as data: vac, vdc, vhpi, vgr, vpsr,
-vcr[...] with offsets, widths and decoders), this structure reports that there is none, so
-`info vmcs` / `info vpd`, the TUI's control pane and `vmcs.FIELD` expressions answer with a
-clear message. Wiring the layout in is the place for VT-i: `fields()` from the layout table,
-`value()`/`write()` through the VPD's guest-physical memory, `decode()` from its decoders.
+The debugger's VT-i side is a later issue (the machine's VT-i is issue 8:
+machine/ia64/vti.py, and machine/ia64/vpd.py with the layout as data: vac, vdc, vhpi, vgr,
+vpsr, vcr[...] with offsets, widths and decoders). Until it is wired in, this structure
+reports that there is no VPD view, so `info vmcs` / `info vpd`, the TUI's control pane and
+`vmcs.FIELD` expressions answer with a clear message. Wiring it in: `present()` when a
+virtual processor is current (cpu.vti), `fields()` from the layout table, `value()`/
+`write()` through the VPD's memory, `decode()` from its decoders.
 """
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ class IA64Vpd:
         return False
 
     def header(self) -> list[str]:
-        return ["No VPD: VT-i (PSR.vm, the VPD, PAL_VP_* services) is not modelled yet"]
+        return [("No VPD view: the debugger's VT-i side (the VPD, virtualization events) is "
+                 "not there yet")]
 
     def fields(self, area: str | None = None) -> list[CtlField]:
         return []
@@ -37,7 +39,7 @@ class IA64Vpd:
         return name in dict(AREAS)
 
     def lookup(self, name: str) -> CtlField:
-        raise VtdbgError(f"no VPD field named {name} (VT-i is not modelled yet)")
+        raise VtdbgError(f"no VPD field named {name} (the debugger has no VPD view yet)")
 
     def value(self, f: CtlField) -> int:
         raise VtdbgError("no VPD")
