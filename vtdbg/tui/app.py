@@ -15,7 +15,7 @@ from textual.markup import escape
 from textual.widgets import Footer, Input, Label, Static, Tab, Tabs
 
 from ..engine.breakpoints import Breakpoint
-from .bindings import app_bindings
+from .bindings import WIDE_FOOTER_ONLY, app_bindings
 from .console import CommandLine, ConsoleLog
 from .disasm import DisasmView
 from .exits import ExitPane, ExitTable
@@ -29,6 +29,16 @@ from .status import status_text
 from .vmcs import VmcsPane
 
 MAX_DRAIN = 20_000        # console lines written per screen update (the log keeps as many)
+
+
+class KeyFooter(Footer):
+    """The footer; compact on a narrow screen, without the keys that would not fit."""
+
+    def compose(self) -> ComposeResult:
+        for w in super().compose():
+            if self.compact and getattr(w, "action", None) in WIDE_FOOTER_ONLY:
+                continue
+            yield w
 
 
 class VtdbgApp(App):
@@ -71,7 +81,7 @@ class VtdbgApp(App):
             yield Label("(vtdbg)", id="prompt")
             yield CommandLine(self.link.complete, self.history_path, id="command")
         yield Static("", id="status")
-        yield Footer()
+        yield KeyFooter(compact=self.size.width < 120)
 
     def on_mount(self) -> None:
         ctl = self.s.arch.control.title               # VMCS or VPD
@@ -117,7 +127,10 @@ class VtdbgApp(App):
         h = self.size.height if h is None else h
         self.wide = self.force_layout == "wide" or (self.force_layout is None and w >= WIDE)
         place = wide(self.panes_on, w) if self.wide else narrow(self.panes_on, self.tab, h)
-        self.query_one(Footer).compact = w < 120
+        footer = self.query_one(KeyFooter)
+        if footer.compact != (w < 120):
+            footer.compact = w < 120
+            footer.refresh(recompose=True)
         grid = self.query_one("#panes", Grid)
         names = PANES + ["tabs"]
         for n in names:

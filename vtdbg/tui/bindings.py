@@ -43,6 +43,9 @@ KEYS = [
     Key("ctrl+q", "quit", "", "quit vtdbg (or the `quit` command)"),
 ]
 
+# footer keys left out below 120 columns (the help screen has them)
+WIDE_FOOTER_ONLY = {"focus_console", "zoom"}
+
 MOUSE = [
     ("click an exit row", "the exit in full; its VMCS field marked"),
     ("click the gutter", "set or delete a breakpoint there"),
