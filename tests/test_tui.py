@@ -460,8 +460,11 @@ def test_exit_table_with_100000_entries_stays_light():
     asyncio.run(go())
 
 
-def test_cli_opens_the_tui_only_with_a_terminal(capsys):
+def test_cli_opens_the_tui_only_with_a_terminal(capsys, monkeypatch):
+    import io
+
     from vtdbg import cli
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))      # no terminal, even under -s
     assert cli._wants_tui([]) and cli._wants_tui(["minivmm", "-ex", "info vmx"])
     assert not cli._wants_tui(["run", "hello"]) and not cli._wants_tui(["--help"])
     assert not cli._wants_tui(["--batch", "-ex", "p 1", "hello"])
