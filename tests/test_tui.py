@@ -472,3 +472,27 @@ def test_cli_opens_the_tui_only_with_a_terminal(capsys, monkeypatch):
     assert cli.main(["hello"]) == 0
     out = capsys.readouterr()
     assert "[vtdbg] stopped:" in out.out and "not a terminal" in out.err
+
+
+def test_an_ia64_guest_opens_with_its_own_panes():
+    """The panes are architecture-neutral: an IA-64 guest shows its registers, slot
+    disassembly (bundle + slot addresses) and steps by slot."""
+    from guests import find
+    img = find("ia64/hello")
+    s = make_session(str(img.elf))
+
+    async def go():
+        app = VtdbgApp(s)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            pc0 = s.arch.pc()
+            assert app.disasm.pc == pc0
+            names = [r["name"] for r in app.query_one(RegistersView).rows]
+            assert "r1" in names and "psr" in names
+            await pilot.press("f11")
+            await settle(app, pilot)
+            pc1 = s.arch.pc()
+            assert pc1 != pc0 and app.disasm.pc == pc1
+            assert (pc1 & 0xF) in (0, 1, 2)             # bundle + slot
+            assert "(vtdbg) stepi" in app.conlog.plain
+    asyncio.run(go())
