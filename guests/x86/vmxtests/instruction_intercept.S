@@ -220,32 +220,10 @@ hook_monitor_ud_exits:
 
 # rcheck: rdi = what, rax = actual, rdx = expected; the check is named "<row>: <what>".
 rcheck:
-    push rcx
     push rsi
-    push rdi
-    lea rcx, [rip + name_buf]
     mov rsi, [r12 + R_NAME]
-1:  mov dil, [rsi]
-    test dil, dil
-    jz 2f
-    mov [rcx], dil
-    inc rsi
-    inc rcx
-    jmp 1b
-2:  mov word ptr [rcx], 0x203A           # ": "
-    add rcx, 2
-    mov rsi, [rsp]
-3:  mov dil, [rsi]
-    mov [rcx], dil
-    inc rsi
-    inc rcx
-    test dil, dil
-    jnz 3b
-    lea rsi, [rip + name_buf]
-    call check_eq
-    pop rdi
+    call check_eq_row
     pop rsi
-    pop rcx
     ret
 
 # -- the guest snippets and the table -------------------------------------------------------
@@ -290,5 +268,4 @@ ROW "XSETBV with CR4.OSXSAVE = 0 (#UD, no exit)", 0, 0, EXIT_REASON_VMCALL, 0, 0
 
 .section .bss
 .balign 8
-name_buf: .space 256
 dt_buf: .space 64

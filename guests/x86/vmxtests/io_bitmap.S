@@ -186,32 +186,10 @@ set_port_bit:
 
 # rcheck: rdi = what, rax = actual, rdx = expected; the check is named "<row>: <what>".
 rcheck:
-    push rcx
     push rsi
-    push rdi
-    lea rcx, [rip + name_buf]
     mov rsi, [r12 + R_NAME]
-1:  mov dil, [rsi]
-    test dil, dil
-    jz 2f
-    mov [rcx], dil
-    inc rsi
-    inc rcx
-    jmp 1b
-2:  mov word ptr [rcx], 0x203A           # ": "
-    add rcx, 2
-    mov rsi, [rsp]
-3:  mov dil, [rsi]
-    mov [rcx], dil
-    inc rsi
-    inc rcx
-    test dil, dil
-    jnz 3b
-    lea rsi, [rip + name_buf]
-    call check_eq
-    pop rdi
+    call check_eq_row
     pop rsi
-    pop rcx
     ret
 
 # -- the CPL-3 guest -------------------------------------------------------------------------
@@ -282,7 +260,6 @@ io_buf:
 
 .section .bss
 .balign 8
-name_buf: .space 256
 fault_in: .quad 0
 fault_in_err: .quad 0
 fault_out: .quad 0

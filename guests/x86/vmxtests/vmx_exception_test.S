@@ -223,32 +223,10 @@ arm_handler:
 
 # rcheck: rdi = what, rax = actual, rdx = expected; the check is named "<row>: <what>".
 rcheck:
-    push rcx
     push rsi
-    push rdi
-    lea rcx, [rip + name_buf]
     mov rsi, [r12 + R_NAME]
-1:  mov dil, [rsi]
-    test dil, dil
-    jz 2f
-    mov [rcx], dil
-    inc rsi
-    inc rcx
-    jmp 1b
-2:  mov word ptr [rcx], 0x203A           # ": "
-    add rcx, 2
-    mov rsi, [rsp]
-3:  mov dil, [rsi]
-    mov [rcx], dil
-    inc rsi
-    inc rcx
-    test dil, dil
-    jnz 3b
-    lea rsi, [rip + name_buf]
-    call check_eq
-    pop rdi
+    call check_eq_row
     pop rsi
-    pop rcx
     ret
 
 # -- the guest -------------------------------------------------------------------------------
@@ -309,7 +287,6 @@ ROW "#PF; bit 14 clear, mask 0 match 0xFFFFFFFF (never matches): exit", 0, 0, 0x
 
 .section .bss
 .balign 8
-name_buf: .space 256
 soft_rip: .quad 0
 .balign 4096
 ro_page: .space 4096
