@@ -28,6 +28,7 @@ CASES = {
     26: "ptc.l r0,r2", 27: "ptc.g r0,r2", 28: "ptc.ga r0,r2", 29: "ptr.d r0,r2",
     30: "ptr.i r0,r2", 31: "thash r1=r0", 32: "ttag r1=r0", 33: "tpa r1=r0", 34: "tak r1=r0",
     35: "ptc.e r0", 36: "cover", 37: "rfi", 38: "bsw.0", 39: "bsw.1", 40: "vmsw.0",
+    41: "probe.r r1=r0,r2",
 }
 
 
@@ -69,7 +70,7 @@ def test_guest_at_cpl3_gets_privileged_operation_but_thash_ttag_cpuid_fault():
     for text in ("mov r1=cr.dcr", "rfi", "ssm 0x4000", "itc.d r2", "bsw.1", "ptc.e r0"):
         cpu, vec = guest(text, psr=P.VM | 3 << 32)
         assert vec == F.GENERAL_EXCEPTION and cpu.cr[17] & 0xF0 == F.GE_PRIV_OP, text
-    for cause in (31, 32, 23):
+    for cause in (31, 32, 23, 41):
         cpu, vec = guest(CASES[cause], psr=P.VM | 3 << 32)
         assert vec == F.VIRTUALIZATION and cpu.gr[24] == cause
     cpu, vec = guest("cover", psr=P.VM | 3 << 32)           # cover at cpl > 0: native
@@ -89,6 +90,15 @@ def test_operand_checks_come_first():
     assert vec == F.GENERAL_EXCEPTION and cpu.cr[17] & 0xF0 == F.GE_ILLEGAL_OP
     cpu, vec = guest("mov.m r1=ar.k1")                             # not intercepted
     assert vec == F.BREAK
+    cpu, vec = guest("probe.w r1=r5,3", setup=nat2)                # probe: ISR.na code 2
+    assert vec == F.NAT_CONSUMPTION and cpu.cr[17] & (F.ISR_NA | 0xF) == F.ISR_NA | F.NA_PROBE
+
+
+def test_probe_fault_forms_run_natively():
+    cpu, vec = guest("probe.rw.fault r2,0")
+    assert vec == F.BREAK and cpu.vti.counts == {}
+    cpu, vec = guest("probe.w r1=r2,0", psr=0)
+    assert vec == F.BREAK and cpu.gr[1] == 1                       # physical mode: allowed
 
 
 def test_vmsw_switches_on_an_execute_only_page():

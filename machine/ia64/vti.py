@@ -59,7 +59,11 @@ CAUSES: dict[str, tuple[int, bool, str | None, tuple[str, ...]]] = {
     "tpa": (33, True, "r1", ("r3",)), "tak": (34, True, "r1", ("r3",)),
     "ptc_e": (35, True, None, ("r3",)), "cover": (36, False, None, ()),
     "rfi": (37, True, None, ()), "bsw_0": (38, True, None, ()), "bsw_1": (39, True, None, ()),
+    "probe_r": (41, False, "r1", ("r3", "r2")), "probe_w": (41, False, "r1", ("r3", "r2")),
+    "probe_r_i": (41, False, "r1", ("r3",)), "probe_w_i": (41, False, "r1", ("r3",)),
 }
+# the non-access code a NaT source gives these in ISR (vti.md 2.3)
+NA_CODES = {33: F.NA_TPA, 34: F.NA_TAK, 41: F.NA_PROBE}
 # the vac/vdc bits that can serve a cause without a fault (for the event record)
 CONTROLS = {4: "vac.a_to_int_cr/a_int vdc.d_extint/d_itm",
             5: "vac.a_from_int_cr/a_int vdc.d_extint/d_itm", 7: "vac.a_from_psr",
@@ -212,9 +216,9 @@ def wrap(cpu, insn, f, ip: int, bundle=None):
             raise illegal_op()
         for r in src_regs:
             if nat[r]:
-                if cause in (33, 34):
+                if cause in NA_CODES:
                     raise Interruption(F.NAT_CONSUMPTION, F.NAT_REG | F.ISR_NA |
-                                       (F.NA_TAK if cause == 34 else F.NA_TPA))
+                                       NA_CODES[cause])
                 raise nat_consumption()
         if cause in (4, 5):
             n = v["cr3"]
