@@ -27,6 +27,7 @@ catch vmexit NO_SUCH_REASON
 catch nothing
 catch exception 300
 catch vmentry 5
+catch vfault MOV_TO_CR
 watch 1 + 2
 rwatch $rax
 source /no/such/file.gdb

@@ -13,6 +13,12 @@ catch exception data
 catch exception 0x3800
 catch exception 68
 catch vmexit cpuid
+catch vfault 99
+catch vfault mov_to
+catch pal PAL_NOPE
+catch vmsw 2
+catch vmx vmsw
+info vpd nosuch
 info gdt
 info tss
 info vmx

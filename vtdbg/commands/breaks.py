@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..engine.breakpoints import CATCH_KINDS, Breakpoint, Catchpoint, Watchpoint
+from ..engine.breakpoints import ARCH_KINDS, CATCH_KINDS, Breakpoint, Catchpoint, Watchpoint
 from ..engine.watch import SYSTEM_REGS
 from ..errors import VtdbgError
 from . import expr as E
@@ -190,13 +190,19 @@ def _catch(interp, args: str, temporary: bool) -> None:
     args, cond = E.split_condition(args)
     opts, rest = _options(args, ("host", "guest"))
     words = rest.replace(",", " ").split()
+    mine = [k for k in CATCH_KINDS if ARCH_KINDS.get(k, s.arch.name) == s.arch.name]
     if not words:
-        raise VtdbgError(f"catch what? ({', '.join(CATCH_KINDS)})")
+        raise VtdbgError(f"catch what? ({', '.join(mine)})")
     try:
         kind = CATCH.find(words[0], "catch kind").name
     except VtdbgError:
         raise VtdbgError(f"catch what? {words[0]!r} is not one of "
-                         f"{', '.join(CATCH_KINDS)}") from None
+                         f"{', '.join(mine)}") from None
+    arch = ARCH_KINDS.get(kind)
+    if arch is not None and arch != s.arch.name:
+        hint = "catch vfault, pal, vmsw" if s.arch.name == "ia64" else "catch vmexit, vmx"
+        raise VtdbgError(f"catch {kind} is for {arch} machines; this one is {s.arch.name} "
+                         f"({hint})")
     filters, names, text = _catch_filters(s, kind, words[1:])
     _check_condition(interp, cond)
     c = Catchpoint(0, temporary=temporary, condition=cond, context=_context(opts), event=kind,
@@ -249,7 +255,7 @@ def _catch_filters(s, kind: str, words: list[str]):
             raise VtdbgError(f"{w} is out of range for catch {kind} (0..{limit:#x})")
         vals.add(n)
         shown.append(f"{n:#x}")
-    return vals, [], " ".join(shown)
+    return vals, [], " ".join(dict.fromkeys(shown))
 
 
 for _k, _d in CATCH_KINDS.items():
@@ -266,10 +272,14 @@ for _k, _d in CATCH_KINDS.items():
                 "catch exception [VECTOR...] (numbers or #PF, gp, ...)\n"
                 "catch interrupt [VECTOR...]\n"
                 "catch io [PORT...] | msr [MSR...] | cpuid [LEAF...]\n"
+                "VT-i (IA-64): catch vfault [CAUSE...] (MOV_TO_CR, thash, 4, ...) | "
+                "catch pal [PROC...]\n(PAL_VP_CREATE, vps_resume_normal, 265, ...) | "
+                "catch vmsw [0|1]; catch vmexit also\ntakes VIRTUAL_EXTERNAL_INTERRUPT, "
+                "catch vmentry stops at each resume.\n"
                 "Conditions see the event: $exit_reason, $exit_qual (fields such as "
                 "$exit_qual.cr,\n.access, .gpr, .port, .size, .in), $exit_intr.vector, "
                 "$guest_rip, $port, $io_value,\n$msr, $msr_value, $leaf, $vector, $error, "
-                "$vmx_insn.")
+                "$vmx_insn;\nVT-i: $cause, $opcode, $guest_ip, $pal_index, $vm.")
 def cmd_catch(interp, args, fmt):
     _catch(interp, args, False)
 

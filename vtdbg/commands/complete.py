@@ -6,6 +6,7 @@ import glob
 import os
 import re
 
+from ..engine.breakpoints import ARCH_KINDS
 from .breaks import CATCH
 from .data import SETTINGS
 from .table import COMMANDS, INFO, SHOW
@@ -67,10 +68,14 @@ def candidates(interp, text: str) -> list[str]:
         return [n for n in sorted(INFO.commands) if n.startswith(word)]
     if cmd.name in ("catch", "tcatch"):
         if len(words) == 1:
-            return [n for n in sorted(CATCH.commands) if n.startswith(word)]
+            return [n for n in sorted(CATCH.commands) if n.startswith(word)
+                    and ARCH_KINDS.get(n, s.arch.name) == s.arch.name]
         vec = getattr(s.arch, "vector_completions", None)     # IA-64: IVT vector names
         if words[1] == "exception" and vec is not None:
             return [n for n in vec() if n.startswith(word.lower())]
+        more = getattr(s.arch, "catch_completions", None)      # IA-64: causes, PAL names
+        if words[1] in ("vfault", "pal") and more is not None:
+            return [n for n in more(words[1]) if n.startswith(word.upper())]
         if words[1] != "vmexit":
             return []
     if cmd.name == "show" and len(words) == 1:

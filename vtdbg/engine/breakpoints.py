@@ -19,7 +19,13 @@ CATCH_KINDS = {
     "io": "I/O port accesses (optionally by port)",
     "msr": "RDMSR/WRMSR (optionally by MSR)",
     "cpuid": "CPUID (optionally by leaf)",
+    "vfault": "VT-i virtualization faults (optionally by cause: MOV_TO_CR, THASH, 4, ...)",
+    "pal": "PAL calls and VPS services (optionally by name or index: PAL_VP_CREATE, ...)",
+    "vmsw": "VT-i vmsw: PSR.vm switched, or vmsw's virtualization fault (optionally 0|1)",
 }
+# the kinds only one CPU has (VT-x's instructions and x86 ports/MSRs/CPUID; VT-i's events)
+ARCH_KINDS = {"vmx": "x86", "io": "x86", "msr": "x86", "cpuid": "x86",
+              "vfault": "ia64", "pal": "ia64", "vmsw": "ia64"}
 
 
 @dataclass

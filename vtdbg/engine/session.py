@@ -19,7 +19,10 @@ from .stepping import SteppingMixin
 from .symbols import Symbols
 from .watch import MemWatch, RegVmcsWatch, fmt_value
 
-VIRT_KINDS = ("vmexit", "vmentry", "vmfail")
+EXIT_KINDS = ("vmexit", "vfault", "vext")       # VT-x exit; VT-i fault, virtual interrupt
+ENTRY_KINDS = ("vmentry", "vresume")            # VT-x entry; VT-i resume
+VIRT_KINDS = (*EXIT_KINDS, *ENTRY_KINDS, "vmfail")
+VIRT_CATCHES = ("vmexit", "vmentry", "vmentry-fail", "vmx", "vfault", "vmsw")
 FILTER_KEY = {"io": 0, "msr": 0, "cpuid": 0, "interrupt": 0}
 
 
@@ -344,16 +347,19 @@ class Session(SteppingMixin):
         if rec.kind != "entry":
             self._exit_names[rec.name] = self._exit_names.get(rec.name, 0) + 1
         self._entry_seen = True
-        stop = (kind == "vmexit" and "vmexit" in self._want) or (
-            kind == "vmentry" and "vmentry" in self._want)
+        stop = (kind in EXIT_KINDS and "vmexit" in self._want) or (
+            kind in ENTRY_KINDS and "vmentry" in self._want)
         if stop:
             self._internal_stop = True
         kinds = self._kinds
         if not kinds:
             return stop
         catches = []
-        if ev.kind == "exit" and "vmexit" in kinds:
-            catches = [c for c in self.points.catching("vmexit") if c.matches(ev.reason)]
+        if ev.kind == "exit":
+            if "vmexit" in kinds:
+                catches = [c for c in self.points.catching("vmexit") if c.matches(ev.reason)]
+            if kind == "vfault":
+                catches += self._vfault_catches(ev)
         elif ev.kind == "entry" and "vmentry" in kinds:
             catches = self.points.catching("vmentry")
         elif ev.kind == "entry-fail":
@@ -371,6 +377,14 @@ class Session(SteppingMixin):
                 self._reported.add(rec.index)
                 stop = True
         return stop
+
+    def _vfault_catches(self, ev) -> list[Catchpoint]:
+        """VT-i: `catch vfault [CAUSE...]`, and `catch vmsw` for vmsw's own fault (cause 40)."""
+        out = [c for c in self.points.catching("vfault") if c.matches(ev.reason)]
+        if ev.reason == 40 and "vmsw" in self._kinds:
+            to = int("vmsw.1" in self.arch.qualification_text(40, ev.qualification))
+            out += [c for c in self.points.catching("vmsw") if c.matches(to)]
+        return out
 
     def _virt_lines(self, c: Catchpoint, r) -> list[str]:
         from .views import record_lines
@@ -553,7 +567,7 @@ class Session(SteppingMixin):
             # a stop point that fired in an instruction that then exited or entered: say so
             last = self._trans[-1]
             if last.icount == self.arch.icount() and not any(
-                    isinstance(h.point, Catchpoint) and h.point.event.startswith("vm")
+                    isinstance(h.point, Catchpoint) and h.point.event in VIRT_CATCHES
                     for h in hits):
                 from .views import record_lines
                 rl = record_lines(self, last)

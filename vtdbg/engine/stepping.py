@@ -60,17 +60,12 @@ class SteppingMixin:
         return self._through("vmentry" if ctx == "guest" else "vmexit")
 
     def guest_step(self):
-        cpu = self.arch.cpu
-        if cpu.vmx.nonroot:
+        where = self.arch.guest_where()
+        if where == "guest":
             return self.step_in("guest")
-        if cpu.vmx.on and cpu.vmx.current is not None and cpu.vmx.current.launched or (
-                cpu.vmx.on and self._at_vm_entry()):
+        if where == "vmm":
             return self._through("vmentry")          # in the VMM: on to the guest
         return self.step_one()
-
-    def _at_vm_entry(self) -> bool:
-        ins = self.arch.insn_at(self.arch.pc())
-        return ins is not None and ins.mnemonic in ("vmlaunch", "vmresume")
 
     def _depth(self) -> int:
         """Stack depth, larger = shallower: the adapter's frame_key (IA-64: AR.BSP), else
@@ -79,8 +74,7 @@ class SteppingMixin:
         return key() if key is not None else self.arch.sp()
 
     def _one(self, ctx: str | None = None):
-        if self.step_mode == "guest" and self.arch.virt_on() and getattr(
-                self.arch, "guest_stepping", True):
+        if self.step_mode == "guest" and self.arch.virt_on():
             return self.guest_step()
         if ctx is not None:
             return self.step_in(ctx)

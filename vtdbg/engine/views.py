@@ -10,6 +10,9 @@ EXIT_KINDS = ("exit", "entry-fail")
 
 # -- exit-log records ---------------------------------------------------------------------------
 def record_summary(s, r) -> str:
+    title = getattr(s.arch, "event_title", None)      # VT-i's words for its events
+    if title is not None and r.kind != "entry-fail":
+        return title(r)
     if r.kind == "exit":
         return f"VM exit #{r.index}: {r.name}"
     if r.kind == "entry":
@@ -95,21 +98,32 @@ def exits_lines(s, count=None, reasons=None, first=None, last=None, all_kinds=Fa
     return out
 
 
+# the words of `info exit N`: VT-x's, and VT-i's where they differ
+LABELS = {"VT-x": {"reason": "exit reason", "qual": "qualification", "rip": "guest RIP",
+                   "detail": "outcome", "ctl": "VMCS"},
+          "VT-i": {"reason": "cause (GR24)", "qual": "opcode (GR25)", "rip": "guest IP",
+                   "detail": "instruction", "ctl": "VPD"}}
+
+
 def exit_detail_lines(s, index: int) -> list[str]:
     r = s.exitlog.get(index)
+    vti = s.arch.virt_name == "VT-i"
+    L = LABELS[s.arch.virt_name]
     kind = {"exit": "VM exit", "entry": "VM entry", "entry-fail": "VM-entry failure"}[r.kind]
-    out = [f"{kind} #{r.index} at instruction {r.icount}" +
-           (f" (VMCS {r.vmcs:#x})" if r.vmcs is not None else "")]
+    head = s.arch.event_title(r) if vti else f"{kind} #{r.index}"
+    out = [f"{head} at instruction {r.icount}" +
+           (f" ({L['ctl']} {r.vmcs:#x})" if r.vmcs is not None else "")]
     if r.kind == "entry":
         out.append(f"  {r.detail}, guest RIP {s.where(r.guest_rip)}")
         return out
     if r.kind == "exit" or r.reason >= 0:
-        out.append(f"  exit reason        {r.reason} {r.name}")
+        out.append(f"  {L['reason']:<18} {r.reason} {r.name}")
         q = s.arch.qualification_text(r.reason, r.qualification, r.intr_info)
-        out.append(f"  qualification      {r.qualification:#x}" + (f"  {q}" if q else ""))
+        out.append(f"  {L['qual']:<18} {r.qualification:#x}" + (f"  {q}" if q else ""))
     if r.kind == "exit":
-        out.append(f"  guest RIP          {s.where(r.guest_rip)}")
-        out.append(f"  instruction length {r.length}")
+        out.append(f"  {L['rip']:<18} {s.where(r.guest_rip)}")
+        if not vti:
+            out.append(f"  instruction length {r.length}")
     if r.guest_linear is not None:
         out.append(f"  guest linear       {r.guest_linear:#x}")
     if r.guest_physical is not None:
@@ -117,9 +131,10 @@ def exit_detail_lines(s, index: int) -> list[str]:
     if r.intr_info:
         out.append(f"  interruption info  {r.intr_info:#x}  {s.arch.intr_text(r.intr_info)}")
     if r.detail:
-        out.append(f"  outcome            {r.detail}")
+        out.append(f"  {L['detail']:<18} {r.detail}")
     if r.root_icount is not None:
-        out.append(f"  the VMM ran {r.root_icount} instructions before the next entry")
+        out.append(f"  the VMM ran {r.root_icount} instructions before the next "
+                   f"{'resume' if vti else 'entry'}")
     c = cause_text(r)
     if c:
         out.append(("  failed check: " if r.kind == "entry-fail" else "  cause: ") + c)
@@ -127,7 +142,7 @@ def exit_detail_lines(s, index: int) -> list[str]:
         out.append("  cause: (not recorded)")
     f = cause_field_text(s, r)
     if f:
-        out.append(f"  responsible VMCS field: {f}")
+        out.append(f"  responsible {L['ctl']} field: {f}")
     return out
 
 
@@ -138,7 +153,11 @@ def stats_lines(s) -> list[str]:
     n_exit = sum(v[0] for (k, _), v in st.items() if k == "exit")
     n_entry = sum(v[0] for (k, _), v in st.items() if k == "entry")
     n_fail = sum(v[0] for (k, _), v in st.items() if k == "entry-fail")
-    out = [f"{n_exit} VM exits, {n_entry} VM entries, {n_fail} failed entries"]
+    if s.arch.virt_name == "VT-i":          # no failed entries: a resume always resumes
+        out = [f"{n_exit} VT-i exits (virtualization faults, virtual interrupts), "
+               f"{n_entry} resumes"]
+    else:
+        out = [f"{n_exit} VM exits, {n_entry} VM entries, {n_fail} failed entries"]
     out.append(f"  {'reason':<26} {'count':>8} {'root instructions':>18} {'average':>9}")
     rows = sorted(((k, r), v) for (k, r), v in st.items() if k != "entry")
     for (k, reason), (count, root) in rows:
@@ -188,8 +207,9 @@ def control_lines(s, what: str | None = None, show_all: bool = False) -> list[st
         v = c.value(f)
         d = c.decode(f, v)
         out.append(f"{f.name} = {v:#x}" + (f"  ({d})" if d else ""))
-        out.append(f"  {f.description}; {f.width}-bit, {dict(c.areas)[f.area]}, encoding "
-                   f"{f.key:#06x}" + (", read-only" if f.read_only else ""))
+        out.append(f"  {f.description}; {f.width}-bit, {dict(c.areas)[f.area]}, "
+                   f"{getattr(c, 'key_name', 'encoding')} {f.key:#06x}"
+                   + (", read-only" if f.read_only else ""))
         return out
     order = {k: i for i, (k, _) in enumerate(c.areas)}
     fields = sorted(c.fields(what.lower() if what else None), key=lambda f: order[f.area])
@@ -206,8 +226,8 @@ def control_lines(s, what: str | None = None, show_all: bool = False) -> list[st
         d = c.decode(f, v)
         out.append(f"  {f.name:<32} {v:#18x}" + (f"  {d}" if d else ""))
     if hidden:
-        out.append(f"({hidden} fields are zero; `info vmcs {what + ' ' if what else ''}all` "
-                   "shows them)")
+        out.append(f"({hidden} fields are zero; `info {c.title.lower()} "
+                   f"{what + ' ' if what else ''}all` shows them)")
     return out
 
 

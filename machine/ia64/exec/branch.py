@@ -214,5 +214,6 @@ def build_vmsw(cpu, insn, ip):
     def f():
         vmsw_check(cpu, insn, ip)
         cpu.set_psr(cpu.psr | P.VM if vm else cpu.psr & ~P.VM)
+        cpu.notify("vmsw", (int(vm), ip | insn.slot))
         return LEAVE
     return f

@@ -9,10 +9,11 @@ of vtdbg/engine/arch.py, the counterpart of vtdbg/engine/x86.
 - Interruptions are the "exception" family of catchpoints (`catch exception data_tlb`,
   vectors.py); an External Interrupt is also an "interrupt" event carrying the vector the
   processor will hand out through IVR. The machine stops at the vector's first instruction.
-- Virtualization events: with VT-i (a later issue) a virtualization fault, a PAL
-  virtualization call (PAL_VP_*, the VPS services) and the resume of a guest become
-  VirtEvents in `virt_event()`, as VT-x's VM exits and entries are; `context()` already
-  follows PSR.vm. The VPD view is vpd.py.
+- Virtualization events (vti.py): a virtualization fault and the Virtual External Interrupt
+  are "exit" VirtEvents (reason = cause, qualification = GR25), a PAL_VPS_RESUME_* an
+  "entry", so the exit log, `catch vmexit`/`catch vfault` and guest-only stepping work as
+  for VT-x; PAL calls and vmsw are the "pal" and "vmsw" catch kinds. `context()` follows
+  PSR.vm. The VPD view is vpd.py.
 """
 from __future__ import annotations
 
@@ -20,11 +21,12 @@ from typing import ClassVar
 
 from machine.ia64 import faults as F
 from machine.ia64 import psr as P
-from machine.ia64.pal import PAL_NAMES
+from machine.ia64.decode import decode_slot
+from machine.ia64.disasm import insn_text as slot_text
 
 from ...errors import VtdbgError
 from ..arch import Insn, VirtEvent
-from . import regs, vectors
+from . import regs, vectors, vti
 from . import translate as tr
 from .disasm import disassemble as ia64_disassemble
 from .rse import rse_lines
@@ -38,20 +40,18 @@ VECTOR_MAX = {"exception": 0x7F00, "interrupt": 255}
 class IA64Arch:
     name = "ia64"
     virt_name = "VT-i"
-    virt_instructions: tuple[str, ...] = ()     # VT-i: vmsw and the PAL services, later
+    virt_instructions: tuple[str, ...] = ()     # VT-i has vmsw and PAL: their own catch kinds
+    catch_kinds = ("vfault", "pal", "vmsw")     # beyond the common ones
     vector_names: ClassVar[dict[str, int]] = {v: k for k, v in vectors.NAMES.items()}
     vector_max = VECTOR_MAX
     main_groups = regs.MAIN_GROUPS
-    # `set step-mode guest` (run the VMM through to the guest's next instruction) needs
-    # VT-i's virtualization events (a later issue); until then steps follow the processor
-    guest_stepping = False
 
     def __init__(self, machine):
         self.machine = machine
         self.cpu = machine.cpu
         self.regs = regs.build(self.cpu)
         self.control = IA64Vpd(self.cpu)
-        self.exit_reasons: dict[int, str] = {}     # VT-i virtualization-fault causes, later
+        self.exit_reasons: dict[int, str] = dict(vti.REASONS)
         self.last_event: dict | None = None        # the last interruption the CPU delivered
         self._syms = None
         self._stepping = False
@@ -79,7 +79,15 @@ class IA64Arch:
         return self.cpu.icount
 
     def virt_on(self) -> bool:
-        return bool(self.cpu.psr & P.VM)
+        """VT-i in use: a guest runs (PSR.vm) or a virtual processor exists."""
+        return bool(self.cpu.psr & P.VM or self.cpu.vti.vps)
+
+    def guest_where(self) -> str | None:
+        """For guest-only stepping: 'guest' at PSR.vm = 1, 'vmm' while a virtual processor
+        exists to resume, else None."""
+        if self.cpu.psr & P.VM:
+            return "guest"
+        return "vmm" if self.cpu.vti.vps else None
 
     def context(self) -> str:
         """'guest' while PSR.vm is set (VT-i), else 'host'."""
@@ -100,7 +108,9 @@ class IA64Arch:
         return ", ".join(parts)
 
     def current_vmcs(self) -> int | None:
-        return None
+        """The current virtual processor's VPD (the exit log's VMCS column)."""
+        return self.control.address()
+
 
     # -- memory ---------------------------------------------------------------------------
     def _read8(self, pa: int) -> int:
@@ -228,22 +238,47 @@ class IA64Arch:
 
     # -- events ---------------------------------------------------------------------------
     def parse_vector(self, kind: str, word: str) -> tuple[int, str] | None:
-        """`catch exception` filters: an IVT vector by name, entry number or offset."""
+        """Catch filters: an IVT vector (`catch exception`) by name, entry number or offset;
+        a cause (`catch vfault`); a PAL procedure or VPS service (`catch pal`)."""
+        if kind == "vfault":
+            return vti.parse_cause(word)
+        if kind == "pal":
+            return vti.parse_pal(word)
+        if kind == "vmsw":
+            if word not in ("0", "1"):
+                raise VtdbgError("catch vmsw [0|1]: the PSR.vm value switched to")
+            return int(word), f"vmsw.{word}"
         if kind != "exception":
             return None
         off = vectors.parse(word)
         return off, vectors.NAMES[off]
 
+    def catch_completions(self, kind: str) -> list[str]:
+        """Names for `catch vfault` (causes) and `catch pal` (procedures, VPS services)."""
+        if kind == "vfault":
+            return [n for c, n in sorted(vti.REASONS.items()) if c != vti.VEI]
+        return sorted(vti.PAL_BY_NAME)
+
     def vector_completions(self) -> list[str]:
         return sorted(vectors.NAMES.values())
 
     def virt_event(self, kind: str, payload) -> VirtEvent | None:
-        """VT-i's virtualization faults, PAL virtualization calls and resumes (a later
-        issue) become VirtEvents here; the machine reports none yet."""
-        return None
+        """VT-i's virtualization faults, virtual external interrupts and resumes."""
+        def text(pc: int) -> str:
+            ins = self.insn_at(pc)
+            return ins.text if ins is not None else ""
+        vp = self.control.vp()
+        return vti.virt_event(self.cpu, kind, payload, vp.vpd_pa if vp else None, text)
 
     def qualification_text(self, reason: int, q: int, intr: int = 0) -> str:
-        return ""
+        """GR25 decoded: the faulting instruction (B unit for cover/rfi/bsw/vmsw, else M);
+        for the Virtual External Interrupt, vhpi."""
+        if reason == vti.VEI:
+            return f"vhpi {q}"
+        try:
+            return slot_text(decode_slot("B" if 36 <= reason <= 40 else "M", q))
+        except Exception:  # noqa: BLE001 - a VMM-written GR25 may not decode
+            return ""
 
     def intr_text(self, info: int) -> str:
         return ""
@@ -252,13 +287,14 @@ class IA64Arch:
         raise VtdbgError("IA-64 has no MSRs")
 
     def bit_name(self, field: str, bit: int) -> str | None:
-        return None
+        names = {"vac": vti.V.VAC_BITS, "vdc": vti.V.VDC_BITS}.get(field)
+        return names[bit] if names is not None and 0 <= bit < len(names) else None
 
     def reason_name(self, reason: int) -> str:
-        return self.exit_reasons.get(reason, f"reason {reason}")
+        return self.exit_reasons.get(reason, f"cause {reason}")
 
     def reason_number(self, name: str) -> int | None:
-        return None
+        return vti.reason_number(name)
 
     def last_entry(self):
         return None
@@ -267,7 +303,17 @@ class IA64Arch:
         return "?"
 
     def exit_variables(self, ev: VirtEvent) -> dict:
-        return {"exit_reason": ev.reason, "guest_rip": ev.guest_rip}
+        """$exit_reason / $cause (GR24), $opcode (GR25), $guest_rip / $guest_ip."""
+        return {"exit_reason": ev.reason, "cause": ev.reason, "opcode": ev.qualification,
+                "guest_rip": ev.guest_rip, "guest_ip": ev.guest_rip}
+
+    def event_title(self, r) -> str:
+        """How an exit-log record reads in a stop message."""
+        if r.kind == "entry":
+            return f"VT-i resume #{r.index}: {r.name}"
+        if r.reason == vti.VEI:
+            return f"VT-i exit #{r.index}: virtual external interrupt"
+        return f"VT-i exit #{r.index}: virtualization fault {r.name} (cause {r.reason})"
 
     def _describe(self, addr: int) -> str:
         """name+off from the image's symbols (for event texts, which the arch writes)."""
@@ -303,7 +349,13 @@ class IA64Arch:
         if kind == "interrupt":
             return f"external interrupt vector {vec:#x}", {"vector": vec, "error": 0}
         if kind == "pal":
-            return f"PAL call {PAL_NAMES.get(vec, vec)}", {"pal_index": vec}
+            index, args = vec, err
+            return (f"PAL call {vti.pal_name(index)} ({', '.join(f'{a:#x}' for a in args)})",
+                    {"pal_index": index})
+        if kind == "vmsw":
+            to, at = vec, err
+            return (f"vmsw.{to} at {self._where(at)}: PSR.vm = {to}",
+                    {"vm": to, "guest_rip": at})
         return kind, {}
 
     def step_events(self, on: bool) -> None:
@@ -339,6 +391,8 @@ class IA64Arch:
                     if irq is not None:
                         observer("interrupt", (irq, None))
                 return False
+            if kind == "pal":                   # catch keys: (index, args)
+                payload = (payload["index"], payload["args"])
             return observer(kind, payload)
         cpu.observer = hook
 

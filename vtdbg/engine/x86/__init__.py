@@ -62,6 +62,20 @@ class X86Arch:
     def virt_on(self) -> bool:
         return self.cpu.vmx.on
 
+    def guest_where(self) -> str | None:
+        """For guest-only stepping: 'guest' in non-root operation, 'vmm' in a VMM with a
+        guest to enter (a launched VMCS, or at VMLAUNCH/VMRESUME), else None."""
+        v = self.cpu.vmx
+        if v.nonroot:
+            return "guest"
+        if v.on and (v.current is not None and v.current.launched or self._at_vm_entry()):
+            return "vmm"
+        return None
+
+    def _at_vm_entry(self) -> bool:
+        ins = self.insn_at(self.pc())
+        return ins is not None and ins.mnemonic in ("vmlaunch", "vmresume")
+
     def context(self) -> str:
         """'guest' in VMX non-root operation, else 'host'."""
         return "guest" if self.cpu.vmx.nonroot else "host"
