@@ -1,6 +1,7 @@
 """Expressions in gdb's style: C operators on integers, $registers and $convenience
-variables, symbols, `{u32}ADDR` and `*ADDR` memory, `vmcs.FIELD`, fields of decoded values
-(`$exit_qual.cr`), casts such as `(u16)`, and assignment to any of those places."""
+variables, symbols, `{u32}ADDR` and `*ADDR` memory, `vmcs.FIELD` (`vpd.FIELD` on IA-64),
+fields of decoded values (`$exit_qual.cr`), casts such as `(u16)`, and assignment to any of
+those places."""
 from __future__ import annotations
 
 import re
@@ -169,7 +170,7 @@ class Parser:
             if t.kind not in ("id", "num"):
                 self.i -= 1
                 self.fail()
-            if node == ("sym", "vmcs"):
+            if node in (("sym", "vmcs"), ("sym", "vpd")):       # the control structure
                 node = ("vmcs", t.text)
             else:
                 node = ("field", node, t.text)

@@ -265,8 +265,8 @@ class IA64Arch:
     def virt_event(self, kind: str, payload) -> VirtEvent | None:
         """VT-i's virtualization faults, virtual external interrupts and resumes."""
         def text(pc: int) -> str:
-            ins = self.insn_at(pc)
-            return ins.text if ins is not None else ""
+            ins = self.insn_at(pc)          # without the bundle's template column
+            return ins.text.split("]", 1)[-1].strip() if ins is not None else ""
         vp = self.control.vp()
         return vti.virt_event(self.cpu, kind, payload, vp.vpd_pa if vp else None, text)
 

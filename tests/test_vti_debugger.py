@@ -1,0 +1,157 @@
+"""The debugger's VT-i side on guests/ia64/vtivmm (a VMM at PSR.vm = 0, its guest at PSR.vm = 1):
+virtualization faults, virtual external interrupts and resumes in the exit log with VT-x's
+columns; `catch vfault/pal/vmsw`; `info vpd` and `vpd.FIELD` read from and written to the VPD
+in memory; guest-only stepping through the VMM's fault handling."""
+from __future__ import annotations
+
+import pytest
+
+from machine.ia64 import psr as P
+from machine.ia64 import vpd as V
+from machine.ia64.pal import PAL_NAMES
+from machine.ia64.vti import CAUSE_NAMES
+from tests.test_ia64_debugger import code_session, run, session
+from vtdbg.errors import VtdbgError
+
+
+def test_catch_vfault_stops_in_the_vmm_with_the_cause_and_opcode():
+    s = session("vtivmm")
+    cpu = s.machine.cpu
+    out = run(s, "catch vfault MOV_TO_CR", "run")
+    hit = [line for line in out if line.startswith("Catchpoint 1 (")][1]
+    assert "virtualization fault MOV_TO_CR (cause 4)" in hit
+    ev = cpu.vti.last
+    assert (ev.kind, ev.cause) == ("vfault", 4)
+    # stopped at the first instruction of the handler, on bank 0, with GR24/GR25 written
+    assert s.arch.pc() == cpu.cr[2] + 0x6100 and s.arch.context() == "host"
+    assert cpu.gr[24] == 4 and not cpu.psr & P.BN
+    ev_ = s.evaluator()
+    assert ev_.eval("$cause") == 4 == ev_.eval("$exit_reason")
+    assert ev_.eval("$opcode") == cpu.gr[25] == ev.opcode
+    assert ev_.eval("$guest_ip") == ev.ip | ev.slot == cpu.cr[19] | (cpu.cr[16] >> 41 & 3)
+    assert any(line.startswith("  qualification ") and "mov cr." in line for line in out)
+    # the log's record says the same as the machine
+    r = s.exitlog.last()
+    assert (r.reason, r.name, r.qualification, r.guest_rip) == (
+        4, "MOV_TO_CR", ev.opcode, ev.ip | ev.slot)
+    assert r.vmcs == s.arch.control.address() and r.detail.startswith("mov cr.")
+    detail = run(s, f"info exit {r.index}")
+    assert detail[0].startswith(f"VT-i exit #{r.index}: virtualization fault MOV_TO_CR")
+    assert "cause (GR24)       4 MOV_TO_CR" in detail[1]
+    assert detail[2].startswith(f"  opcode (GR25)      {ev.opcode:#x}  mov cr.")
+
+
+def test_catch_vfault_filters_by_name_number_and_condition():
+    s = session("vtivmm")
+    cpu = s.machine.cpu
+    out = run(s, "catch vfault thash 32 if $cause == 32", "run")
+    assert "virtualization fault TTAG (cause 32)" in out[1]
+    assert cpu.vti.counts.get(31) == 1 and cpu.vti.counts[32] == 1      # THASH went by
+    out = run(s, "delete", "tcatch vfault", "continue")
+    assert "virtualization fault" in out[1] and not s.points.points    # tcatch: gone
+    assert sum(cpu.vti.counts.values()) == s.exitlog.last().index - sum(
+        1 for r in s.exitlog.records if r.kind == "entry") + 1
+
+
+def test_resumes_and_faults_alternate_in_the_log_and_stats_agree_with_the_machine():
+    s = session("vtivmm")
+    out = run(s, "run")
+    assert out[-2] == "[guest exit code 0]"
+    cpu = s.machine.cpu
+    recs = list(s.exitlog.records)
+    faults = [r for r in recs if r.kind == "exit" and r.reason]
+    assert len(faults) == sum(cpu.vti.counts.values())
+    assert recs[0].kind == "entry" and recs[0].name == "PAL_VPS_RESUME_NORMAL"
+    for a, b in zip(recs, recs[1:]):
+        if a.kind == "exit" and a.reason:
+            assert b.kind == "entry"                   # each fault is followed by a resume
+            assert a.root_icount == b.icount - a.icount > 0
+    stats = run(s, "info exits stats")
+    assert stats[0].startswith(f"{len([r for r in recs if r.kind == 'exit'])} VT-i exits")
+    for cause, n in cpu.vti.counts.items():
+        row = next(line for line in stats if line.split()[:1] == [CAUSE_NAMES[cause]])
+        assert int(row.split()[1]) == n
+    rows = run(s, "info exits all 4")
+    assert rows[0].split()[:3] == ["#", "icount", "reason"] and len(rows) == 5
+    assert all(" -> PAL_VPS_RESUME" in line or "(" in line for line in rows[1:])
+
+
+def test_catch_pal_and_catch_vmsw():
+    s = session("vtivmm")
+    out = run(s, "catch pal PAL_VP_CREATE", "run")
+    hit = [line for line in out if line.startswith("Catchpoint 1 (")][1]
+    assert hit.startswith("Catchpoint 1 (PAL call PAL_VP_CREATE (")
+    assert s.evaluator().eval("$pal_index") == 265 and PAL_NAMES[265] == "PAL_VP_CREATE"
+    assert s.machine.cpu.vti.vps                        # the VP exists: info vpd has a VPD
+    out = run(s, "delete", "catch vmsw", "continue")
+    hit = [line for line in out if line.startswith("Catchpoint 2 (")][1]
+    assert "virtualization fault VMSW (cause 40)" in hit
+    assert any("vmsw.0" in line for line in out)
+
+
+def test_catch_vmsw_on_a_switch_that_happens():
+    """vmsw.1 from an execute-only page with PSR.it switches PSR.vm without a fault."""
+    s = code_session([["[MIB] nop.m 0x0", "nop.i 0x0", "vmsw.1;;"],
+                      ["[MII] nop.m 0x0", "nop.i 0x0", "nop.i 0x0;;"]])
+    cpu = s.machine.cpu
+    cpu.insert_tr(True, 0, 0, 0x661 | 7 << 9, 20 << 2)
+    cpu.set_psr(cpu.psr | P.IT)
+    out = run(s, "catch vmsw 1", "continue")
+    assert out[1].startswith("Catchpoint 1 (vmsw.1 at 0x10002")
+    assert cpu.psr & P.VM and s.evaluator().eval("$vm") == 1
+    assert s.arch.context() == "guest" and cpu.vti.counts == {}
+
+
+def test_info_vpd_decodes_and_vpd_fields_are_read_and_written_in_memory():
+    s = session("vtivmm")
+    run(s, "catch pal vps_resume_normal", "run")
+    cpu = s.machine.cpu
+    vp = cpu.vti.vp()
+    out = run(s, "info vpd")
+    assert out[0].startswith(f"VPD {vp.vpd:#x} (physical {vp.vpd_pa:#x}), current")
+    vac = cpu.bus.read(vp.vpd_pa + V.VAC, 8)
+    line = next(x for x in out if x.split()[:1] == ["vac"])
+    assert int(line.split()[1], 16) == vac and "a_bsw" in line
+    assert any(x.split()[:1] == ["vpsr"] and "ic" in x.split() for x in out)
+    assert run(s, "info vpd tpr")[-2].startswith("vtpr = ")
+    with pytest.raises(VtdbgError, match="no VPD field named nosuch"):
+        run(s, "info vpd nosuch")
+    # a_from_cpuid with a value of ours: the guest reads it without a fault
+    run(s, "set var vpd.vac = vpd.vac | 0x10", "set var vpd.vcpuid0 = 0x6262646274767476")
+    assert cpu.bus.read(vp.vpd_pa + V.VAC, 8) == vac | V.A_FROM_CPUID
+    out = run(s, "delete", "continue")
+    assert out[-2] == "[guest exit code 0]"
+    assert 23 not in cpu.vti.counts
+    assert "0x6262646274767476" in s.machine.console_output().decode().lower()
+
+
+def test_guest_step_mode_runs_the_vmm_through_a_fault():
+    s = session("vtivmm")
+    run(s, "tcatch vfault MOV_TO_CR", "run")
+    at = s.evaluator().eval("$guest_ip")
+    nxt = at + 1                                       # the next slot of the same bundle
+    # full mode: the step stops at the handler
+    run(s, f"break -guest *{at:#x}", "run")
+    assert s.arch.pc() == at and s.arch.context() == "guest"
+    out = run(s, "stepi")
+    assert s.arch.context() == "host" and s.arch.pc() == s.machine.cpu.cr[2] + 0x6100
+    assert any("virtualization fault MOV_TO_CR" in line for line in out)
+    # guest mode: the same step ends at the guest's next instruction, the VMM ran between
+    run(s, "run")
+    icount = s.machine.cpu.icount
+    out = run(s, "set step-mode guest", "stepi")
+    assert s.arch.context() == "guest" and s.arch.pc() == nxt
+    assert any("virtualization fault MOV_TO_CR" in line for line in out)
+    assert any(line.startswith("VT-i resume #") for line in out)
+    handled = next(line for line in out if "handled by the VMM in" in line)
+    assert s.machine.cpu.icount - icount == int(handled.split()[-2]) + 1
+    assert out[-1].startswith(f"=> {nxt:#x}") and "[guest]" in out[-1]
+
+
+def test_the_log_is_the_same_twice():
+    a, b = session("vtivmm"), session("vtivmm")
+    run(a, "run")
+    run(b, "run")
+    rows = [[(r.kind, r.icount, r.reason, r.qualification, r.guest_rip) for r in s.exitlog.records]
+            for s in (a, b)]
+    assert rows[0] == rows[1] and len(rows[0]) > 80
