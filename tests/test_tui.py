@@ -496,3 +496,38 @@ def test_an_ia64_guest_opens_with_its_own_panes():
             assert (pc1 & 0xF) in (0, 1, 2)             # bundle + slot
             assert "(vtdbg) stepi" in app.conlog.plain
     asyncio.run(go())
+
+
+def test_a_vti_guest_shows_the_vpd_pane_and_its_faults_in_the_exit_log():
+    """vtivmm: the control pane is the VPD; a MOV_FROM_PSR fault is a row of the exit log,
+    and selecting it marks vac bit 3 (a_from_psr), clear, as what caused it."""
+    from guests import find
+    s = make_session(str(find("ia64/vtivmm").elf))
+
+    async def go():
+        app = VtdbgApp(s)
+        async with app.run_test(size=(200, 50)) as pilot:
+            await settle(app, pilot)
+            assert app.pane("vmcs").border_title == "VPD"
+            await run_command(app, pilot, "catch vfault MOV_FROM_PSR")
+            await pilot.press("f5")
+            await settle(app, pilot)
+            table = app.query_one(ExitTable)
+            assert table.rows[-1].name == "MOV_FROM_PSR"
+            assert {r.name for r in table.rows} >= {"MOV_TO_CR", "MOV_FROM_CPUID"}
+            vmcs = app.query_one(VmcsPane)
+            assert vmcs.cause == ("vac", 3)
+            labels = vmcs_labels(app)
+            assert "vpsr" in labels and "vac" in labels and "caused the exit" in labels["vac"]
+            bit = next(n for n in vmcs.ftree.root.children for n in n.children
+                       if n.data == ("field", "vac")).children
+            marked = [str(b.label) for b in bit if "caused the exit" in str(b.label)]
+            assert marked == ["bit 3  a_from_psr  ◀ clear: caused the exit"]
+            detail = str(app.query_one("#exit-detail").render())
+            assert "cause (GR24)       7 MOV_FROM_PSR" in detail
+            assert "responsible VPD field: vac bit 3 (a_from_psr)" in detail
+            await pilot.click("#vmcs-filter")
+            await pilot.press(*"TPR")
+            await pilot.pause()
+            assert set(vmcs_labels(app)) == {"vtpr"}
+    asyncio.run(go())

@@ -58,7 +58,7 @@ class VmcsPane(Vertical):
         areas = control_tree(s)
         # what the last exit left comes first: after a stop it is what one looks at
         areas.sort(key=lambda a: a[0] not in FIRST)
-        flt = self.query_one("#vmcs-filter", Input).value.strip().upper()
+        flt = self.query_one("#vmcs-filter", Input).value.strip().upper()   # VPD: lower case
         cause = self.cause[0] if self.cause else None
         shown = []
         hidden = 0
@@ -66,7 +66,7 @@ class VmcsPane(Vertical):
             keep = []
             for r in rows:
                 if flt:
-                    ok = flt in r["name"]
+                    ok = flt in r["name"].upper()
                 else:
                     ok = r["value"] != 0 or r["name"] == cause
                 if ok:
@@ -129,7 +129,10 @@ class VmcsPane(Vertical):
         arch = self.s.arch
         if arch.bit_name(field, 0) is None:
             return []
-        return [(b, arch.bit_name(field, b)) for b in range(64) if value >> b & 1]
+        # a VT-i fault's cause is a clear vac/vdc bit: show it too
+        mark = self.cause[1] if self.cause is not None and self.cause[0] == field else None
+        return [(b, arch.bit_name(field, b)) for b in range(64)
+                if value >> b & 1 or b == mark]
 
     def _area_label(self, title: str, n: int) -> Text:
         t = Text(title, AREA)
@@ -150,8 +153,9 @@ class VmcsPane(Vertical):
 
     def _bit_label(self, field: str, bit: int, name: str) -> Text:
         mark = self.cause is not None and self.cause == (field, bit)
-        return Text(f"bit {bit:<2} {name}" + ("  ◀ caused the exit" if mark else ""),
-                    CAUSE if mark else BIT)
+        clear = not self.s.arch.control.value(self.s.arch.control.lookup(field)) >> bit & 1
+        why = "  ◀ clear: caused the exit" if clear else "  ◀ caused the exit"
+        return Text(f"bit {bit:<2} {name}" + (why if mark else ""), CAUSE if mark else BIT)
 
     # -- the responsible field ---------------------------------------------------------------
     def show_cause(self, field: str | None, bit: int | None, scroll: bool = True) -> None:
