@@ -155,3 +155,16 @@ def test_the_log_is_the_same_twice():
     rows = [[(r.kind, r.icount, r.reason, r.qualification, r.guest_rip) for r in s.exitlog.records]
             for s in (a, b)]
     assert rows[0] == rows[1] and len(rows[0]) > 80
+
+
+def test_completion_knows_causes_pal_names_and_vpd_fields():
+    from vtdbg.commands.complete import candidates
+    from vtdbg.commands.interp import Interp
+    s = session("vtivmm")
+    it = Interp(s, out=lambda line: None)
+    assert candidates(it, "catch v") == ["vfault", "vmentry", "vmentry-fail", "vmexit", "vmsw"]
+    assert candidates(it, "catch vfault mov_from_p") == ["MOV_FROM_PKR", "MOV_FROM_PMC",
+                                                          "MOV_FROM_PSR"]
+    assert candidates(it, "catch pal PAL_VP_C") == ["PAL_VP_CREATE"]
+    assert candidates(it, "print vpd.vcpu") == [f"vpd.vcpuid{i}" for i in range(5)]
+    assert candidates(it, "info vpd vt") == ["vtpr"]

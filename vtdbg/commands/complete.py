@@ -48,9 +48,10 @@ def candidates(interp, text: str) -> list[str]:
     if word.startswith("$"):
         names = set(s.arch.regs.names()) | set(s.variables) | set(s.event_vars)
         return sorted("$" + n for n in names if n.startswith(word[1:].lower()))
-    if word.lower().startswith("vmcs."):
-        part = word[5:].upper()
-        return [f"vmcs.{n}" for n in s.arch.control.names() if n.startswith(part)]
+    prefix, _, part = word.partition(".")
+    if prefix.lower() in ("vmcs", "vpd") and _:           # vmcs.FIELD / vpd.field
+        return [f"{prefix}.{n}" for n in s.arch.control.names()
+                if n.upper().startswith(part.upper())]
     if not words:
         return [n for n in _cmd_names(interp) if n.startswith(word)]
     try:
@@ -93,7 +94,7 @@ def candidates(interp, text: str) -> list[str]:
         out += [n for n in s.arch.exit_reasons.values() if n.startswith(up)]
     if "vmcs" in kinds:
         up = word.upper()
-        out += [n for n in s.arch.control.names() if n.startswith(up)]
+        out += [n for n in s.arch.control.names() if n.upper().startswith(up)]
     if "symbol" in kinds:
         out += [n for n in s.symbols.names() if n.startswith(word)]
     if "register" in kinds and word:
