@@ -163,8 +163,8 @@ def test_completion_knows_causes_pal_names_and_vpd_fields():
     s = session("vtivmm")
     it = Interp(s, out=lambda line: None)
     assert candidates(it, "catch v") == ["vfault", "vmentry", "vmentry-fail", "vmexit", "vmsw"]
-    assert candidates(it, "catch vfault mov_from_p") == ["MOV_FROM_PKR", "MOV_FROM_PMC",
-                                                          "MOV_FROM_PSR"]
+    assert candidates(it, "catch vfault mov_from_p") == ["MOV_FROM_PSR", "MOV_FROM_PKR",
+                                                          "MOV_FROM_PMC"]
     assert candidates(it, "catch pal PAL_VP_C") == ["PAL_VP_CREATE"]
     assert candidates(it, "print vpd.vcpu") == [f"vpd.vcpuid{i}" for i in range(5)]
     assert candidates(it, "info vpd vt") == ["vtpr"]
