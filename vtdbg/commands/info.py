@@ -94,7 +94,9 @@ def info_symbol(interp, args, fmt):
 @INFO.command("vmcs", "vmx", "the current VMCS, decoded (an area, a field, or all)",
               "info vmcs [AREA|FIELD] [all]", complete=("vmcs",), aliases=("vpd",),
               help="Areas: exec, exit-ctls, entry-ctls, exit-info, guest, host; controls = "
-                   "the three control areas.\nZero fields are left out unless `all` is given.")
+                   "the three control areas.\nOn IA-64 (`info vpd`): control, interrupt, psr, "
+                   "vcr, banked, cpuid; fields such as\nvac, vdc, vpsr, vtpr (or tpr).\n"
+                   "Zero fields are left out unless `all` is given.")
 def info_vmcs(interp, args, fmt):
     words = args.split()
     show_all = "all" in words
