@@ -68,8 +68,10 @@ IA64_GUESTS = [
           "IA-64: virtual mode via TRs and rfi, Alternate Data TLB handler with itc.d, ptc.l, "
           "the VHPT walker, a stacked PAL call", arch="ia64"),
     Guest("vtivmm", 64, "ia64.ld",
-          "IA-64 VT-i: a VMM (PAL_VP_*, VPS services) running a guest kernel at PSR.vm=1 and "
-          "emulating its virtualization faults; per-cause summary", arch="ia64"),
+          "IA-64 VT-i: a VMM (PAL_VP_*, VPS services) running a guest kernel at PSR.vm=1, "
+          "emulating its virtualization faults (all 41 causes, bsw and probe included), "
+          "vac phases, a virtual interrupt into the guest's IVT; per-cause summary",
+          arch="ia64"),
 ]
 
 

@@ -43,7 +43,7 @@ tlb: PAL_VM_TR_READ (stacked) read DTR 0 back
 vtivmm: PAL reports the VM features; joining the virtual environment
 vtivmm: virtual processor created (PAL_VP_CREATE), resuming the guest at PSR.vm=1
 guest: running at PSR.vm=1
-guest: cr.iva written and read back (virtual CR in the VPD) = 0x0000000012348000
+guest: cr.iva written and read back (virtual CR in the VPD) = 0x0000000000110000
 guest: cpuid[0] (the VMM's signature 'vtiVMM') = 0x00004d4d56697476
 guest: psr after ssm psr.i (the virtual PSR: ic i) = 0x0000000000006000
 guest: rr[0x2000000000000000] (virtual region register) = 0x0000000000004238
@@ -51,19 +51,30 @@ guest: thash (PAL_VPS_THASH) = 0x0000000007700140
 guest: ttag (PAL_VPS_TTAG) = 0x0000210000000048
 guest: itc.d filled the virtual TLB, ptc.e purged it; the PTE the VMM kept = 0x0000000000400661
 guest: cover with virtual psr.ic=0, cr.ifs (virtual) = 0x8000000000000205
-guest: bsw.0/bsw.1 accelerated (vac.a_bsw), bank-1 r16 kept = 0x0000000000000055
+guest: bsw.0/bsw.1 accelerated (vac.a_bsw): r16 of bank 1, bank 0 = 0x0000000000000055 0x0000000000000066
+guest: probe emulated from the virtual TLB (page ar=4 pl=2): r@0 w@0 w@2 r@3, unmapped r@0 = 0x0000000000011000
 guest: a load above the guest's implemented addresses faulted; the VMM saw IFA = 0x1ffc000000008000
 guest: ar.itc, psr.l, itc.i, itr, the debug/key/perf registers, ptc/ptr, tpa, tak, vmsw: each intercepted
+vtivmm: hypercall: vac = 0x0000000000000000
+guest: bsw.0/bsw.1 with vac.a_bsw off: emulated by the VMM: r16 of bank 1, bank 0 = 0x0000000000001111 0x0000000000002222
+vtivmm: hypercall: vac = 0x0000000000000079
+guest: served from the VPD without a fault: psr after ssm psr.i, cpuid[0] = 0x0000000000004000 0x00004d4d56697476
+guest: faults of mov-from-psr/cpuid, ssm/rsm, cover, bsw before and after = 0x000000000000000b 0x000000000000000b
+vtivmm: hypercall: vector 0x0000000000000051 pending (virtual IRR, vhpi, PAL_VPS_SET_PENDING_INTERRUPT)
+guest: virtual interrupt pending with psr.i=0: not delivered, handled vector = 0x0000000000000000
+vtivmm: Virtual External Interrupt: reflected to the guest's IVA + 0x3000
+guest: external interrupt handler (guest IVA+0x3000): cr.ivr = 0x0000000000000051
+guest: ssm psr.i (a_int): the Virtual External Interrupt ran the guest's handler: vector, bank-1 r16 = 0x0000000000000051 0x0000000000001111
 guest: rfi emulated, resumed at the virtual IIP
 vtivmm: guest done; virtualization faults by cause:
 vtivmm:   MOV_TO_AR 0x0000000000000001
 vtivmm:   MOV_TO_AR_IMM 0x0000000000000001
 vtivmm:   MOV_FROM_AR 0x0000000000000001
-vtivmm:   MOV_TO_CR 0x0000000000000006
-vtivmm:   MOV_FROM_CR 0x0000000000000002
+vtivmm:   MOV_TO_CR 0x000000000000000a
+vtivmm:   MOV_FROM_CR 0x0000000000000003
 vtivmm:   MOV_TO_PSR 0x0000000000000001
 vtivmm:   MOV_FROM_PSR 0x0000000000000002
-vtivmm:   ITC_D 0x0000000000000001
+vtivmm:   ITC_D 0x0000000000000002
 vtivmm:   ITC_I 0x0000000000000001
 vtivmm:   MOV_TO_RR 0x0000000000000001
 vtivmm:   MOV_TO_DBR 0x0000000000000001
@@ -79,8 +90,8 @@ vtivmm:   MOV_FROM_IBR 0x0000000000000001
 vtivmm:   MOV_FROM_PKR 0x0000000000000001
 vtivmm:   MOV_FROM_PMC 0x0000000000000001
 vtivmm:   MOV_FROM_CPUID 0x0000000000000001
-vtivmm:   SSM 0x0000000000000001
-vtivmm:   RSM 0x0000000000000002
+vtivmm:   SSM 0x0000000000000002
+vtivmm:   RSM 0x0000000000000003
 vtivmm:   PTC_L 0x0000000000000001
 vtivmm:   PTC_G 0x0000000000000001
 vtivmm:   PTC_GA 0x0000000000000001
@@ -92,8 +103,11 @@ vtivmm:   TPA 0x0000000000000001
 vtivmm:   TAK 0x0000000000000001
 vtivmm:   PTC_E 0x0000000000000001
 vtivmm:   COVER 0x0000000000000001
-vtivmm:   RFI 0x0000000000000001
+vtivmm:   RFI 0x0000000000000002
+vtivmm:   BSW_0 0x0000000000000002
+vtivmm:   BSW_1 0x0000000000000002
 vtivmm:   VMSW 0x0000000000000001
+vtivmm:   PROBE 0x0000000000000005
 vtivmm: done
 """,
 }

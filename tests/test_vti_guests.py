@@ -1,15 +1,21 @@
 """guests/ia64/vtivmm: a VMM at PSR.vm = 0 running a guest kernel at PSR.vm = 1 through PAL_VP_*
-and the VPS services; its per-cause summary agrees with the model's record of the faults, each
-fault is followed by a PAL_VPS_RESUME_NORMAL, and two runs are identical."""
+and the VPS services; its per-cause summary agrees with the model's record of the faults (every
+cause 1-41 occurs), each fault is followed by a PAL_VPS_RESUME_*, the accelerations named by
+the VPD stop the faults they cover, bsw and probe are emulated, a virtual interrupt reaches the
+guest's own IVT, and two runs are identical."""
 from __future__ import annotations
 
 import io
+import re
 import sys
 
 from guests import find
 from machine.events import StopKind
 from machine.ia64.board import IA64Machine
+from machine.ia64.disasm import disassemble
 from machine.ia64.vti import CAUSE_NAMES
+
+IRQ = 0x51
 
 
 def run():
@@ -18,6 +24,12 @@ def run():
     events = []
     m.cpu.observer = lambda kind, payload: events.append((kind, payload)) and False
     return m, m.run(500_000), events
+
+
+def values(out: str, prefix: str) -> list[int]:
+    """The hex numbers on the story line that starts with prefix."""
+    line = next(ln for ln in out.splitlines() if ln.startswith(prefix))
+    return [int(x, 16) for x in re.findall(r"0x[0-9a-f]{16}", line)]
 
 
 def test_summary_matches_the_recorded_faults_and_runs_are_identical():
@@ -30,8 +42,8 @@ def test_summary_matches_the_recorded_faults_and_runs_are_identical():
             name, n = line.split()[1:]
             summary[name] = int(n, 16)
     assert summary == {CAUSE_NAMES[c]: n for c, n in m.cpu.vti.counts.items()}
-    assert "BSW_0" not in summary and summary["MOV_TO_CR"] == 6
-    assert set(summary) == {n for c, n in CAUSE_NAMES.items() if c not in (38, 39, 41)}
+    assert set(summary) == set(CAUSE_NAMES.values())            # every cause, 1-41
+    assert summary["BSW_0"] == summary["BSW_1"] == 2 and summary["PROBE"] == 5
     kinds = [k for k, _ in events if k in ("vfault", "vresume")]
     assert kinds[0] == "vresume" and kinds.count("vfault") == sum(summary.values())
     assert all(kinds[i + 1] == "vresume" for i, k in enumerate(kinds) if k == "vfault")
@@ -41,19 +53,75 @@ def test_summary_matches_the_recorded_faults_and_runs_are_identical():
     assert (stop2.icount, m2.console_output()) == (stop.icount, m.console_output())
 
 
+def test_bsw_both_ways_and_probe_from_the_virtual_tlb():
+    m, _, events = run()
+    out = m.console_output().decode()
+    # accelerated (vac.a_bsw) and emulated (a_bsw off): each bank keeps its own r16
+    assert values(out, "guest: bsw.0/bsw.1 accelerated") == [0x55, 0x66]
+    assert values(out, "guest: bsw.0/bsw.1 with vac.a_bsw off") == [0x1111, 0x2222]
+    bsw = [p for k, p in events if k == "vfault" and p.cause in (38, 39)]
+    assert [p.cause for p in bsw] == [38, 39, 38, 39]
+    # page ar=4 pl=2: read at 0 yes, write at 0 yes, write at 2 no, read at 3 no; unmapped: 0
+    assert values(out, "guest: probe emulated") == [0x11000]
+    assert out.count("vtivmm: hypercall: vac = ") == 2
+
+
+def test_accelerations_stop_the_faults_they_cover():
+    m, _, events = run()
+    out = m.console_output().decode()
+    psr, cpuid0 = values(out, "guest: served from the VPD without a fault")
+    assert psr == 0x4000 and cpuid0 == 0x4D4D56697476
+    before, after = values(out, "guest: faults of mov-from-psr")
+    assert before == after > 0
+    vac = [int(x, 16) for x in re.findall(r"vac = (0x[0-9a-f]+)", out)]
+    assert vac == [0, 0x79]
+    # between the two counting hypercalls (breaks 3 and 4) the model raised no fault at all
+    seq = [(k, p) for k, p in events if k == "vfault" or
+           k == "interruption" and p["vector"] == 0x2C00]
+    breaks = [i for i, (k, _) in enumerate(seq) if k == "interruption"]
+    assert seq[breaks[2] + 1:breaks[3]] == []
+
+
+def test_virtual_interrupt_reaches_the_guest_handler():
+    m, _, events = run()
+    out = m.console_output().decode()
+    assert values(out, "vtivmm: hypercall: vector ") == [IRQ]
+    assert values(out, "guest: virtual interrupt pending with psr.i=0") == [0]
+    assert values(out, "guest: external interrupt handler") == [IRQ]
+    assert values(out, "guest: ssm psr.i (a_int)") == [IRQ, 0x1111]
+    vext = [p for k, p in events if k == "vext"]
+    assert len(vext) == 1
+    names = [p["name"] for k, p in events if k == "pal"]
+    assert names.count("PAL_VPS_SET_PENDING_INTERRUPT") == 2         # the request, the EOI
+    assert "PAL_VPS_RESUME_HANDLER" in names                           # vpsr.ic = 0 resumes
+    # the VEI came right after the accelerated ssm psr.i (IIP/ri: the next slot)
+    line = disassemble(lambda a, n: bytes(m.cpu.bus.ram[a:a + n]), vext[0].ip, 1)[0]
+    assert vext[0].slot == 1 and line.text.endswith("ssm 0x4000;;")
+    lines = out.splitlines()
+    assert lines.index("vtivmm: Virtual External Interrupt: reflected to the guest's IVA + "
+                       "0x3000") + 1 == next(i for i, ln in enumerate(lines)
+                                             if ln.startswith("guest: external interrupt"))
+
+
 def test_vtdbg_run_prints_the_story(monkeypatch):
     from vtdbg.cli import main
-    buf = io.BytesIO()
+    texts = []
+    for _ in range(2):
+        buf = io.BytesIO()
 
-    class Out:
-        buffer = buf
+        class Out:
+            buffer = buf
 
-        def write(self, s):
-            buf.write(s.encode())
+            def write(self, s):
+                buf.write(s.encode())
 
-        def flush(self):
-            pass
-    monkeypatch.setattr(sys, "stdout", Out())
-    assert main(["run", str(find("ia64/vtivmm").elf)]) == 0
-    text = buf.getvalue().decode()
+            def flush(self):
+                pass
+        monkeypatch.setattr(sys, "stdout", Out())
+        assert main(["run", str(find("ia64/vtivmm").elf)]) == 0
+        texts.append(buf.getvalue().decode())
+    text = texts[0]
+    assert texts[0] == texts[1]
     assert "guest: rfi emulated" in text and "vtivmm: done" in text
+    assert "guest: external interrupt handler" in text and "emulated by the VMM" in text
+    assert "vtivmm:   PROBE " in text and "vtivmm:   BSW_1 " in text

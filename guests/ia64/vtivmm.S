@@ -4,24 +4,51 @@
 // kernel at PSR.vm = 1 (PAL_VPS_RESUME_NORMAL).  Its Virtualization-vector handler reads the
 // cause (GR24) and opcode (GR25), emulates the instruction on the virtual state in the VPD
 // (virtual CRs and PSR, region registers, CPUID with a VMM signature, thash/ttag through
-// PAL_VPS_THASH/TTAG, itc/ptc on a small virtual TLB, cover, rfi), steps the guest past it and
-// resumes; the other causes are counted and stepped over.  The guest runs with data
-// translation (DTRs the VMM set) and shows the address-bit rule: a load with bits 60-50 set
-// faults for it (General Exception) though the VMM could use that address.  The guest's
-// `break 0x100` ends the run: the VMM prints a per-cause summary.
+// PAL_VPS_THASH/TTAG, itc/ptc on a small virtual TLB, probe answered from that TLB, cover,
+// rfi, bsw, a virtual IVR/EOI), steps the guest past it and resumes; the other causes are
+// counted and stepped over.  The guest runs with data translation (DTRs the VMM set) and
+// shows the address-bit rule: a load with bits 60-50 set faults for it (General Exception)
+// though the VMM could use that address.
+//
+// The guest runs in three phases of vac: a_bsw (bsw served from the VPD), then 0 (bsw.0/1
+// fault and the VMM switches the guest's banks itself, with a_bsw's convention: the guest's
+// active bank in real bank 1, the other in vgr/vnat (its bank 1) or vbgr/vbnat (its bank 0)),
+// then a_int, a_from_psr, a_from_cpuid, a_cover, a_bsw: those instructions stop faulting (the
+// guest reads the per-cause counts before and after).  Hypercalls are `break.m` with r8 as
+// argument: 0x101 vac = r8 (then PAL_VPS_SYNC_WRITE), 0x102 make vector r8 pending (virtual
+// IRR, vhpi, PAL_VPS_SET_PENDING_INTERRUPT), 0x103 r8 = the faults of the causes in mask r8,
+// 0x100 the end: the per-cause summary.  A pending vector reaches the guest as the Virtual
+// External Interrupt (0x3400 of the VMM's IVT) once its virtual psr.i is 1; the VMM reflects
+// it to the guest's own IVT (virtual IVA + 0x3000) with the guest's virtual IPSR/IIP/ISR/IIPA/
+// IFS and vpsr set as an interruption would, and the guest's handler reads cr.ivr, writes
+// cr.eoi (both emulated: one level, vhpi is 0 from the acknowledge to the EOI) and rfi's back.
 //
 // Limits: the emulated instructions' register operands must be r1-r15 (the handler reaches
 // the guest's GRs through tables; r16-r31 of the guest are in bank 1, r32+ in its frame).
-// bsw is accelerated (vac.a_bsw); everything else intercepts (vac otherwise 0).
+// probe of an address the virtual TLB does not hold answers 0 (no TLB fault is reflected).
 	.include "lib.inc"
 	VPD = 0x200000                 // 64 KiB, 32 KiB aligned (physical = virtual here)
 	BUF = 0x300000                 // the PAL virtual-environment buffer
+	VHPI = 256
+	VGR = 1024
+	VBGR = 1152
+	VNAT = 1280
+	VBNAT = 1288
+	VCPUID = 1296
 	VPSR = 1424
 	VCR = 2048
 	VRR = 3072                     // VMM-use area of the VPD: the guest's region registers
-	VAC_A_BSW = 0x40
+	A_INT = 0x1
+	A_FROM_PSR = 0x8
+	A_FROM_CPUID = 0x10
+	A_COVER = 0x20
+	A_BSW = 0x40
 	PSR_GUEST = (1 << 46) | (1 << 44) | (1 << 17) | (1 << 13)   // guest's real IPSR: vm bn dt ic
+	// what an interruption keeps of the (virtual) PSR: up mfl mfh pk dt rt mc it (vti.md 2.2)
+	PSR_KEPT = (1 << 2) | (1 << 4) | (1 << 5) | (1 << 15) | (1 << 17) | (1 << 27) | (3 << 35)
 	SIGNATURE = 0x4d4d56697476     // "vtiVMM"
+	IRQ = 0x51                     // the guest's virtual interrupt vector
+	ACCEL_CAUSES = (1 << 7) | (1 << 23) | (1 << 24) | (1 << 25) | (1 << 36) | (1 << 38) | (1 << 39)
 
 	.text
 	.global _start
@@ -59,13 +86,16 @@ _start:
 	mov r34=r9
 	movl r2=vsa_base ;;
 	st8 [r2]=r9
-	movl r2=VPD ;;                 // vac, virt_env_vaddr, vpsr (bn, ic)
-	mov r3=VAC_A_BSW ;;
+	movl r2=VPD ;;                 // vac, virt_env_vaddr, vpsr (bn, ic), vcpuid[0]
+	mov r3=A_BSW ;;
 	st8 [r2]=r3,16
 	movl r3=BUF ;;
 	st8 [r2]=r3
 	movl r2=VPD + VPSR
 	movl r3=(1 << 44) | (1 << 13) ;;
+	st8 [r2]=r3
+	movl r2=VPD + VCPUID
+	movl r3=SIGNATURE ;;
 	st8 [r2]=r3
 	movl r41=VPD
 	movl r42=ivt
@@ -117,8 +147,9 @@ fail:
 	br.call.sptk.many b0=exit ;;
 	.endp _start
 
-// ---- the Virtualization vector: bank 0, PSR.ic = 0; r16-r31 are the handler's -------------
-// r26 cause, r27 opcode, r28 guest b6, r29 guest predicates, r30 guest b0, r31 the VPD
+// ---- the VMM's handlers: bank 0, PSR.ic = 0; r16-r31 are theirs ----------------------------
+// r26 cause, r27 opcode, r28 guest b6, r29 guest predicates, r30 guest b0, r31 the VPD.
+// Helpers are entered through b0 and return through b6; they use r16-r25.
 	.macro gr_get shift            // r17 = guest GR[opcode field at shift] (r1-r15 only)
 	extr.u r18=r27,\shift,7 ;;
 	cmp.ltu p6,p0=15,r18
@@ -143,15 +174,71 @@ fail:
 	br.cond.sptk.few b0 ;;
 .Ls\@:
 	.endm
-
-	.proc on_vfault
-on_vfault:
+	.macro helper name             // a helper returning through b6
+	movl r16=\name
+	movl r17=.Lh\@ ;;
+	mov b0=r16
+	mov b6=r17 ;;
+	br.cond.sptk.few b0 ;;
+.Lh\@:
+	.endm
+	.macro vps off                 // a VPS service (GR24-31 scratch: r26-r30 kept in memory)
+	movl r16=vps_keep ;;
+	st8 [r16]=r26,8 ;;
+	st8 [r16]=r27,8 ;;
+	st8 [r16]=r28,8 ;;
+	st8 [r16]=r29,8 ;;
+	st8 [r16]=r30
+	movl r24=.Lv\@
+	mov r25=r31
+	movl r16=vsa_base ;;
+	ld8 r16=[r16]
+	movl r17=\off ;;
+	add r16=r16,r17 ;;
+	mov b0=r16 ;;
+	br.cond.sptk.few b0 ;;
+.Lv\@:
+	movl r16=vps_keep ;;
+	ld8 r26=[r16],8 ;;
+	ld8 r27=[r16],8 ;;
+	ld8 r28=[r16],8 ;;
+	ld8 r29=[r16],8 ;;
+	ld8 r30=[r16]
+	movl r31=VPD ;;
+	.endm
+	// The VMM's own calls (puts/puthex): cover the guest's frame (IFS = its marker, which the
+	// resume's rfi restores), a frame of its own, the guest's r2/r3/ar.pfs kept in r20-r22
+	.macro vmm_enter
+	cover ;;
+	alloc r20=ar.pfs,0,4,1,0
+	mov r21=r2
+	mov r22=r3 ;;
+	.endm
+	.macro vmm_leave
+	mov ar.pfs=r20
+	mov r2=r21
+	mov r3=r22 ;;
+	.endm
+	.macro vsay msg
+	movl r36=\msg ;;
+	br.call.sptk.many b0=puts ;;
+	.endm
+	.macro vsayhex reg
+	mov r36=\reg ;;
+	br.call.sptk.many b0=puthex ;;
+	.endm
+	.macro save_guest              // the guest's predicates, b0, b6; r31 = VPD
 	mov r29=pr
 	mov r30=b0
 	mov r28=b6
+	movl r31=VPD ;;
+	.endm
+
+	.proc on_vfault
+on_vfault:
 	mov r26=r24
 	mov r27=r25
-	movl r31=VPD
+	save_guest
 	movl r16=counts ;;
 	shladd r16=r26,3,r16 ;;
 	ld8 r17=[r16] ;;
@@ -191,21 +278,51 @@ on_vfault:
 	(p7) br.cond.dptk.few do_cover
 	cmp.eq p6,p0=37,r26            // RFI
 	(p6) br.cond.dptk.few do_rfi
+	cmp.eq p7,p0=38,r26 ;;         // BSW_0
+	(p7) br.cond.dptk.few do_bsw
+	cmp.eq p6,p0=39,r26            // BSW_1
+	(p6) br.cond.dptk.few do_bsw
+	cmp.eq p7,p0=41,r26 ;;         // PROBE
+	(p7) br.cond.dptk.few do_probe
 	br.cond.sptk.few unsupported ;;
 
-from_cr:                           // r1 = vcr[cr3]
+from_cr:                           // r1 = vcr[cr3]; cr.ivr acknowledges the virtual IRR
 	extr.u r18=r27,20,7 ;;
+	cmp.eq p6,p0=65,r18
+	(p6) br.cond.dpnt.few do_ivr ;;
 	shladd r16=r18,3,r31 ;;
 	adds r16=VCR,r16 ;;
 	ld8 r19=[r16] ;;
 	gr_set_r1
 	br.cond.sptk.few advance ;;
-to_cr:                             // vcr[cr3] = r2
+do_ivr:                            // the highest pending vector (15: none) goes in service
+	helper irr_high
+	cmp.eq p6,p7=0,r18 ;;
+	(p6) mov r19=15
+	(p7) mov r23=1 ;;
+	(p7) shl r23=r23,r21 ;;
+	(p7) andcm r20=r20,r23 ;;
+	(p7) st8 [r19]=r20
+	(p7) mov r19=r18
+	adds r16=VHPI,r31 ;;
+	st8 [r16]=r0                   // nothing more is delivered until the EOI
+	gr_set_r1
+	br.cond.sptk.few advance ;;
+to_cr:                             // vcr[cr3] = r2; cr.eoi re-arms vhpi
 	gr_get 13
 	extr.u r18=r27,20,7 ;;
-	shladd r16=r18,3,r31 ;;
+	shladd r16=r18,3,r31
+	cmp.eq p6,p0=67,r18 ;;
 	adds r16=VCR,r16 ;;
 	st8 [r16]=r17
+	(p6) br.cond.dpnt.few do_eoi ;;
+	br.cond.sptk.few advance ;;
+do_eoi:                            // vhpi = the class of the highest vector still pending
+	helper irr_high
+	shr.u r18=r18,4 ;;
+	adds r16=VHPI,r31 ;;
+	st8 [r16]=r18
+	vps 0x1000                     // PAL_VPS_SET_PENDING_INTERRUPT
 	br.cond.sptk.few advance ;;
 from_psr:                          // r1 = vpsr{31:0}, {36:35}
 	adds r16=VPSR,r31 ;;
@@ -264,6 +381,9 @@ thash_ttag:                        // PAL_VPS_THASH / PAL_VPS_TTAG (va, vrr, vpt
 	gr_get 20
 	mov r21=r27
 	mov r22=r26
+	mov r19=r28                    // GR24-31 are scratch across the service
+	mov r20=r29
+	mov r23=r30
 	mov r25=r17
 	extr.u r18=r17,61,3 ;;
 	shladd r16=r18,3,r31 ;;
@@ -279,7 +399,10 @@ thash_ttag:                        // PAL_VPS_THASH / PAL_VPS_TTAG (va, vrr, vpt
 	movl r24=3f ;;
 	mov b0=r16 ;;
 	br.cond.sptk.few b0 ;;
-3:	mov r19=r31
+3:	mov r28=r19
+	mov r29=r20
+	mov r30=r23
+	mov r19=r31
 	mov r27=r21
 	mov r26=r22
 	movl r31=VPD ;;
@@ -306,6 +429,61 @@ ptc:                               // purge the virtual TLB
 	movl r16=vtlb_n ;;
 	st8 [r16]=r0
 	br.cond.sptk.few advance ;;
+do_probe:                          // probe.r/probe.w: 1 if the virtual TLB's entry allows it
+	gr_get 20                      // va
+	mov r22=r17
+	extr.u r23=r27,13,2            // level: imm2, or r2{1:0} in the register form (x6 bit 5)
+	tbit.z p6,p0=r27,32 ;;
+	(p6) br.cond.dptk.few 1f ;;
+	gr_get 13
+	and r23=3,r17 ;;
+1:	mov r16=cr.ipsr ;;             // at least the guest's cpl
+	extr.u r16=r16,32,2 ;;
+	cmp.ltu p6,p0=r23,r16 ;;
+	(p6) mov r23=r16
+	mov r19=0
+	movl r16=vtlb_n ;;
+	ld8 r18=[r16]
+	movl r20=vtlb ;;
+	cmp.ltu p6,p0=8,r18 ;;
+	(p6) mov r18=8 ;;
+2:	cmp.eq p6,p0=0,r18
+	(p6) br.cond.dpnt.few 4f ;;
+	ld8 r16=[r20],8 ;;             // vifa, pte, vitir
+	ld8 r17=[r20],8 ;;
+	ld8 r21=[r20],8
+	adds r18=-1,r18 ;;
+	extr.u r21=r21,2,6 ;;          // itir.ps
+	shr.u r16=r16,r21
+	shr.u r24=r22,r21 ;;
+	cmp.ne p6,p0=r16,r24
+	(p6) br.cond.dptk.few 2b ;;
+	tbit.z p6,p0=r17,0             // not present
+	extr.u r24=r17,9,3             // ar
+	extr.u r25=r17,7,2 ;;          // pl
+	(p6) br.cond.dpnt.few 4f
+	tbit.nz p7,p0=r27,27 ;;        // x6 bit 0: probe.w
+	(p7) br.cond.dpnt.few 3f ;;
+	cmp.eq p6,p0=7,r24 ;;          // read: ar 7 only at level 0, others at level <= pl
+	(p6) cmp.eq p8,p9=0,r23
+	(p6) br.cond.dpnt.few 5f ;;
+	cmp.geu p8,p9=r25,r23
+	br.cond.sptk.few 5f ;;
+3:	cmp.ltu p6,p0=r25,r23          // write: never above pl; ar 2, 3, 6 at level <= pl,
+	(p6) br.cond.dpnt.few 4f ;;    // ar 4 below pl or at 0, ar 5 at 0, ar 0, 1, 7 never
+	cmp.eq p8,p0=0,r23
+	cmp.ltu p12,p0=r23,r25
+	cmp.eq p10,p0=4,r24
+	cmp.eq p9,p0=5,r24 ;;
+	(p9) br.cond.dpnt.few 5f ;;
+	(p12) cmp.eq.or p8,p0=r0,r0 ;;
+	(p10) br.cond.dpnt.few 5f ;;
+	cmp.eq p8,p0=2,r24 ;;
+	cmp.eq.or p8,p0=3,r24
+	cmp.eq.or p8,p0=6,r24 ;;
+5:	(p8) mov r19=1
+4:	gr_set_r1
+	br.cond.sptk.few advance ;;
 do_cover:                          // the guest's frame goes; vifs = it when vpsr.ic = 0
 	cover ;;
 	mov r17=cr.ifs
@@ -316,11 +494,23 @@ do_cover:                          // the guest's frame goes; vifs = it when vps
 	(p6) st8 [r16]=r17
 	mov cr.ifs=r0
 	br.cond.sptk.few advance ;;
-do_rfi:                            // vpsr = vipsr; resume at viip
+do_bsw:                            // the guest's banks switch as vac.a_bsw would switch them
+	cmp.eq p6,p7=39,r26 ;;
+	(p6) mov r19=1
+	(p7) mov r19=0
+	helper vbank
+	br.cond.sptk.few advance ;;
+do_rfi:                            // banks to vipsr.bn, vpsr = vipsr; resume at viip with vifs
+	adds r16=VCR+16*8,r31 ;;
+	ld8 r19=[r16] ;;
+	extr.u r19=r19,44,1
+	helper vbank
 	adds r16=VCR+16*8,r31 ;;
 	ld8 r17=[r16]                  // vipsr
 	adds r16=VCR+19*8,r31 ;;
 	ld8 r18=[r16]                  // viip
+	adds r16=VCR+23*8,r31 ;;
+	ld8 r21=[r16]                  // vifs: a covered frame comes back
 	adds r16=VPSR,r31 ;;
 	st8 [r16]=r17
 	extr.u r19=r17,41,2
@@ -328,7 +518,7 @@ do_rfi:                            // vpsr = vipsr; resume at viip
 	dep r20=r19,r20,41,2 ;;
 	mov cr.ipsr=r20
 	mov cr.iip=r18
-	mov cr.ifs=r0
+	mov cr.ifs=r21
 	br.cond.sptk.few resume ;;
 unsupported:                       // counted; the guest steps over it
 advance:                           // IPSR.ri + 1 (or the next bundle)
@@ -342,16 +532,93 @@ advance:                           // IPSR.ri + 1 (or the next bundle)
 	(p7) dep r17=r18,r17,41,2 ;;
 	mov cr.iip=r16
 	mov cr.ipsr=r17 ;;
-resume:
-	mov pr=r29,-1
+resume:                            // PAL_VPS_RESUME_NORMAL: GR24 = guest BR0, GR25 = VPD;
+	adds r17=VPSR,r31              // with vpsr.ic = 0 PAL_VPS_RESUME_HANDLER, GR26 = vac
+	movl r16=vsa_base ;;           // and bit 63 = ISR.ir (vti.md 5.3)
+	ld8 r16=[r16]
+	ld8 r17=[r17]
+	ld8 r26=[r31]
+	mov r18=cr.isr ;;
+	tbit.z p6,p0=r17,13
+	extr.u r18=r18,38,1 ;;
+	(p6) adds r16=0x400,r16
+	dep r26=r18,r26,63,1
+	mov r24=r30
+	mov r25=r31 ;;
+	mov b0=r16
 	mov b6=r28
-	mov r24=r30                    // PAL_VPS_RESUME_NORMAL: GR24 = guest BR0, GR25 = VPD
-	mov r25=r31
-	movl r16=vsa_base ;;
-	ld8 r16=[r16] ;;
-	mov b0=r16 ;;
+	mov pr=r29,-1 ;;
 	br.cond.sptk.many b0 ;;
 	.endp on_vfault
+
+// irr_high: r18 = the highest vector pending in the virtual IRR (0: none), r19 its IRR word's
+// address, r20 the word, r21 its bit
+	.proc irr_high
+irr_high:
+	mov r18=255 ;;
+1:	extr.u r17=r18,6,2
+	and r21=63,r18 ;;
+	shladd r19=r17,3,r31 ;;
+	adds r19=VCR+68*8,r19 ;;
+	ld8 r20=[r19] ;;
+	shr.u r22=r20,r21 ;;
+	tbit.nz p6,p0=r22,0 ;;
+	(p6) br.cond.dpnt.few b6 ;;
+	adds r18=-1,r18 ;;
+	cmp.leu p7,p0=16,r18
+	(p7) br.cond.sptk.few 1b ;;
+	mov r18=0
+	br.cond.sptk.few b6 ;;
+	.endp irr_high
+
+// vbank: the guest's banked registers follow vpsr.bn to r19 (0/1).  Its active bank stays in
+// real bank 1, the other one in the VPD (vgr/vnat its bank 1, vbgr/vbnat its bank 0), as
+// vac.a_bsw keeps them; the NaT bits go through ar.unat (st8.spill/ld8.fill: bit addr{8:3}).
+// The guest's r2, r3 and ar.unat are kept in r24, r25, r18.
+	.proc vbank
+vbank:
+	adds r16=VPSR,r31 ;;
+	ld8 r17=[r16] ;;
+	extr.u r18=r17,44,1 ;;
+	cmp.eq p6,p0=r18,r19
+	(p6) br.cond.dpnt.few b6 ;;
+	dep r17=r19,r17,44,1 ;;
+	st8 [r16]=r17
+	mov r24=r2
+	mov r25=r3
+	mov r18=ar.unat
+	cmp.eq p6,p7=0,r19 ;;
+	(p6) adds r2=VGR,r31           // to bank 0: bank 1 out to vgr, bank 0 in from vbgr
+	(p6) adds r3=VBGR,r31
+	(p6) adds r20=VNAT,r31
+	(p6) adds r21=VBNAT,r31
+	(p7) adds r2=VBGR,r31          // to bank 1: bank 0 out to vbgr, bank 1 in from vgr
+	(p7) adds r3=VGR,r31
+	(p7) adds r20=VBNAT,r31
+	(p7) adds r21=VNAT,r31 ;;
+	ld8 r22=[r21]
+	extr.u r23=r3,3,6 ;;
+	shl r22=r22,r23 ;;
+	mov ar.unat=r22 ;;
+	bsw.1 ;;
+	.irp n, 16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	st8.spill [r2]=r\n,8 ;;
+	.endr
+	.irp n, 16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	ld8.fill r\n=[r3],8 ;;
+	.endr
+	bsw.0 ;;
+	adds r2=-128,r2 ;;
+	extr.u r23=r2,3,6
+	mov r22=ar.unat ;;
+	shr.u r22=r22,r23 ;;
+	zxt2 r22=r22 ;;
+	st8 [r20]=r22
+	mov ar.unat=r18
+	mov r2=r24
+	mov r3=r25 ;;
+	br.cond.sptk.few b6 ;;
+	.endp vbank
 
 // the guest's GRs r0-r15 by number: one bundle each, back through b6
 	.align 16
@@ -374,13 +641,54 @@ set_gr:
 	  br.sptk.few b6 ;; }
 	.endr
 
+// ---- the Virtual External Interrupt: reflected to the guest's IVT --------------------------
+	.proc on_vext
+on_vext:
+	save_guest
+	adds r16=VPSR,r31 ;;
+	ld8 r17=[r16]
+	mov r18=cr.ipsr ;;
+	extr.u r19=r18,41,2
+	tbit.nz p8,p0=r17,13 ;;        // vpsr.ic: the guest's interruption registers are written
+	dep r19=r19,r17,41,2
+	adds r16=VCR+16*8,r31
+	adds r20=VCR+17*8,r31
+	adds r21=VCR+19*8,r31
+	adds r22=VCR+22*8,r31
+	adds r23=VCR+23*8,r31 ;;
+	(p8) st8 [r16]=r19             // vipsr = vpsr with ri
+	mov r18=cr.isr ;;
+	st8 [r20]=r18                  // visr
+	mov r18=cr.iip ;;
+	(p8) st8 [r21]=r18             // viip
+	mov r18=cr.iipa ;;
+	(p8) st8 [r22]=r18             // viipa
+	(p8) st8 [r23]=r0              // vifs.v = 0
+	movl r18=PSR_KEPT | (1 << 44) ;;
+	and r17=r17,r18                // the rest of vpsr is 0 (bank 0 below), ic i cpl ri too
+	adds r16=VPSR,r31 ;;
+	st8 [r16]=r17
+	mov r19=0
+	helper vbank
+	adds r16=VCR+2*8,r31 ;;
+	ld8 r17=[r16]                  // the guest's IVA
+	movl r18=0x3000 ;;
+	dep r17=0,r17,0,15 ;;
+	add r17=r17,r18
+	movl r18=PSR_GUEST ;;
+	mov cr.iip=r17
+	mov cr.ipsr=r18 ;;
+	vmm_enter                      // IFS: the interrupted frame, kept for the guest's handler
+	vsay m_vext
+	vmm_leave
+	br.cond.sptk.few resume ;;
+	.endp on_vext
+
 // ---- General Exception from the guest: an Unimplemented Data Address (ISR.code 0x30) is
 // noted (IFA) and the guest steps over the access; anything else is unexpected
 	.proc on_gexc
 on_gexc:
-	mov r29=pr
-	mov r30=b0
-	mov r28=b6
+	save_guest
 	mov r16=cr.isr ;;
 	extr.u r17=r16,4,4 ;;
 	cmp.ne p6,p0=3,r17
@@ -388,17 +696,23 @@ on_gexc:
 	mov r17=cr.ifa
 	movl r18=uda_ifa ;;
 	st8 [r18]=r17
-	movl r31=VPD
 	br.cond.sptk.few advance ;;
 	.endp on_gexc
 
-// ---- the guest's break 0x100: the per-cause summary --------------------------------------
+// ---- the guest's break: hypercalls (IIM 0x101-0x103) and the per-cause summary (0x100) ----
 	.proc on_break
 on_break:
-	mov r16=cr.iim
-	mov r17=0x100 ;;
-	cmp.ne p6,p0=r17,r16
-	(p6) br.cond.dpnt.few unexpected ;;
+	save_guest
+	mov r16=cr.iim ;;
+	adds r16=-0x100,r16 ;;
+	cmp.eq p6,p0=1,r16
+	(p6) br.cond.dptk.few hc_vac
+	cmp.eq p7,p0=2,r16 ;;
+	(p7) br.cond.dptk.few hc_pend
+	cmp.eq p6,p0=3,r16
+	(p6) br.cond.dptk.few hc_count
+	cmp.ne p7,p0=0,r16
+	(p7) br.cond.dpnt.few unexpected ;;
 	alloc r20=ar.pfs,0,4,1,0 ;;    // r32 index, r33 count pointer, r34 name pointer, r36 out
 	movl r36=m_summary ;;
 	br.call.sptk.many b0=puts ;;
@@ -427,6 +741,50 @@ on_break:
 	br.call.sptk.many b0=puts ;;
 	mov r36=0 ;;
 	br.call.sptk.many b0=exit ;;
+hc_vac:                            // vac = r8 (its defined bits); the VPD changed: SYNC_WRITE
+	and r17=0x7f,r8 ;;
+	st8 [r31]=r17
+	vps 0x0c00                     // PAL_VPS_SYNC_WRITE
+	vmm_enter
+	vsay m_vac
+	and r23=0x7f,r8 ;;
+	vsayhex r23
+	vsay m_nl
+	vmm_leave
+	br.cond.sptk.few advance ;;
+hc_pend:                           // vector r8 pending: virtual IRR bit, vhpi = its class
+	extr.u r17=r8,6,2
+	and r18=63,r8
+	mov r19=1 ;;
+	shl r19=r19,r18
+	shladd r16=r17,3,r31 ;;
+	adds r16=VCR+68*8,r16 ;;
+	ld8 r18=[r16] ;;
+	or r18=r18,r19 ;;
+	st8 [r16]=r18
+	extr.u r17=r8,4,4
+	adds r16=VHPI,r31 ;;
+	ld8 r18=[r16] ;;
+	cmp.ltu p6,p0=r18,r17 ;;
+	(p6) st8 [r16]=r17
+	vps 0x1000                     // PAL_VPS_SET_PENDING_INTERRUPT
+	vmm_enter
+	vsay m_pend
+	vsayhex r8
+	vsay m_pend2
+	vmm_leave
+	br.cond.sptk.few advance ;;
+hc_count:                          // r8 = the faults of the causes whose bits r8 sets
+	mov r17=r8
+	mov r8=r0
+	movl r16=counts ;;
+6:	tbit.nz p6,p0=r17,0
+	ld8 r18=[r16],8 ;;
+	(p6) add r8=r8,r18
+	shr.u r17=r17,1 ;;
+	cmp.ne p7,p0=0,r17
+	(p7) br.cond.sptk.few 6b ;;
+	br.cond.sptk.few advance ;;
 unexpected:
 	alloc r20=ar.pfs,0,4,1,0 ;;
 	movl r36=m_unexp ;;
@@ -437,7 +795,7 @@ unexpected:
 	br.call.sptk.many b0=exit ;;
 	.endp on_break
 
-// ---- the guest kernel: cpl 0, PSR.vm = 1, physical mode ---------------------------------
+// ---- the guest kernel: cpl 0, PSR.vm = 1, data translation through the VMM's DTRs --------
 	.macro say msg
 	movl r36=\msg ;;
 	br.call.sptk.many b0=puts ;;
@@ -448,11 +806,18 @@ unexpected:
 	movl r36=m_nl ;;
 	br.call.sptk.many b0=puts ;;
 	.endm
+	.macro sayhex2 a, b            // two values on one line
+	mov r36=\a ;;
+	br.call.sptk.many b0=puthex ;;
+	movl r36=m_sp ;;
+	br.call.sptk.many b0=puts ;;
+	sayhex \b
+	.endm
 	.proc guest_start
 guest_start:
 	alloc r32=ar.pfs,0,4,1,0       // r36 = out0
 	say g_start
-	movl r9=0x12348000 ;;          // a virtual IVA, kept in the VPD
+	movl r9=guest_ivt ;;           // the guest's own IVT, a virtual CR kept in the VPD
 	mov cr.iva=r9 ;;
 	srlz.i ;;
 	mov r10=cr.iva ;;
@@ -505,7 +870,33 @@ guest_start:
 	mov r16=0x66 ;;
 	bsw.1 ;;
 	mov r10=r16 ;;
+	bsw.0 ;;
+	mov r11=r16 ;;
+	bsw.1 ;;
 	say g_bsw
+	sayhex2 r10, r11
+	movl r9=0x2000000000200000     // probe: a page with ar 4 (R at pl and above, W above pl
+	movl r11=14 << 2 ;;            // or at 0) and pl 2 in the virtual TLB
+	mov cr.ifa=r9
+	mov cr.itir=r11
+	movl r10=0x500000 | (4 << 9) | (2 << 7) | 0x61 ;;
+	itc.d r10 ;;
+	mov r2=2 ;;
+	probe.r r10=r9,0 ;;            // 1
+	probe.w r11=r9,0 ;;            // 1
+	probe.w r12=r9,r2 ;;           // 0: at pl, read-only
+	probe.r r13=r9,3 ;;            // 0: above pl
+	movl r14=0x2000000000600000 ;;
+	probe.r r14=r14,0 ;;           // 0: not in the virtual TLB
+	shl r10=r10,16
+	shl r11=r11,12
+	shl r12=r12,8
+	shl r13=r13,4 ;;
+	or r10=r10,r11
+	or r12=r12,r13 ;;
+	or r10=r10,r12 ;;
+	or r10=r10,r14
+	say g_probe
 	sayhex r10
 	movl r9=0x1ffc000000008000 ;;  // bits 60-50 set, bit 49 clear: fine for the VMM, but
 	ld8 r10=[r9] ;;                // a guest lacks bit 50: Unimplemented Data Address
@@ -541,6 +932,52 @@ guest_start:
 	tak r1=r3 ;;
 	vmsw.0 ;;                      // not on an execute-only page: intercepted too
 	say g_rest
+	mov r8=0 ;;                    // hypercall: vac = 0
+	break.m 0x101 ;;
+	mov r16=0x1111 ;;              // now each bsw faults and the VMM switches the banks
+	bsw.0 ;;
+	mov r16=0x2222 ;;
+	bsw.1 ;;
+	mov r10=r16 ;;
+	bsw.0 ;;
+	mov r11=r16 ;;
+	bsw.1 ;;
+	say g_bsw2
+	sayhex2 r10, r11
+	movl r8=A_INT | A_FROM_PSR | A_FROM_CPUID | A_COVER | A_BSW ;;
+	break.m 0x101 ;;               // hypercall: those accelerations on
+	movl r8=ACCEL_CAUSES ;;
+	break.m 0x103 ;;               // hypercall: their faults so far
+	mov r14=r8
+	mov r11=cpuid[r0] ;;           // none of these faults now
+	ssm 0x4000 ;;
+	mov r10=psr ;;
+	rsm 0x4000 ;;
+	cover ;;
+	alloc r32=ar.pfs,0,4,1,0 ;;
+	bsw.0 ;;
+	bsw.1 ;;
+	movl r8=ACCEL_CAUSES ;;
+	break.m 0x103 ;;
+	mov r15=r8
+	say g_accel
+	sayhex2 r10, r11
+	say g_accel2
+	sayhex2 r14, r15
+	ssm 0x2000 ;;                  // virtual psr.ic on (intercepted: not psr.i alone)
+	mov r8=IRQ ;;
+	break.m 0x102 ;;               // hypercall: vector IRQ pending while psr.i = 0
+	movl r9=irq_seen ;;
+	ld8 r10=[r9] ;;
+	say g_pending
+	sayhex r10
+	ssm 0x4000 ;;                  // a_int: the Virtual External Interrupt comes right here
+	movl r9=irq_seen ;;
+	ld8 r10=[r9] ;;
+	say g_back
+	sayhex2 r10, r16
+	rsm 0x6000 ;;                  // psr.i and psr.ic off for the rfi
+	mov cr.ifs=r0
 	movl r9=after_rfi ;;
 	mov cr.iip=r9
 	movl r9=(1 << 44) | (1 << 13) ;;
@@ -552,10 +989,38 @@ after_rfi:
 	break.m 0x100 ;;
 	.endp guest_start
 
+// the guest's external-interrupt handler (its IVA + 0x3000): its bank 0, virtual ic = i = 0
+	.proc guest_extint
+guest_extint:
+	mov r16=pr
+	mov r17=b0
+	mov r18=ar.pfs
+	mov r19=r2
+	mov r20=r3
+	mov r21=r14 ;;
+	cover ;;                       // the interrupted frame into vifs (a_cover)
+	alloc r22=ar.pfs,0,4,1,0 ;;
+	mov r14=cr.ivr ;;              // acknowledge: the VMM's virtual IVR
+	movl r2=irq_seen ;;
+	st8 [r2]=r14
+	say gi_ivr
+	sayhex r14
+	mov cr.eoi=r0 ;;
+	mov pr=r16,-1
+	mov b0=r17
+	mov ar.pfs=r18
+	mov r2=r19
+	mov r3=r20
+	mov r14=r21 ;;
+	rfi ;;
+	.endp guest_extint
+
 	.data
 	.align 8
 vsa_base: .quad 0
 uda_ifa:  .quad 0
+irq_seen: .quad 0
+vps_keep: .skip 5 * 8
 vtlb_n:   .quad 0
 vtlb:     .skip 8 * 24
 counts:   .skip 42 * 8
@@ -613,6 +1078,11 @@ m_times:   .asciz " "
 m_done:    .asciz "vtivmm: done\n"
 m_unexp:   .asciz "vtivmm: unexpected interruption at IIP="
 m_nl:      .asciz "\n"
+m_sp:      .asciz " "
+m_vac:     .asciz "vtivmm: hypercall: vac = "
+m_pend:    .asciz "vtivmm: hypercall: vector "
+m_pend2:   .asciz " pending (virtual IRR, vhpi, PAL_VPS_SET_PENDING_INTERRUPT)\n"
+m_vext:    .asciz "vtivmm: Virtual External Interrupt: reflected to the guest's IVA + 0x3000\n"
 g_start:   .asciz "guest: running at PSR.vm=1\n"
 g_iva:     .asciz "guest: cr.iva written and read back (virtual CR in the VPD) = "
 g_cpuid:   .asciz "guest: cpuid[0] (the VMM's signature 'vtiVMM') = "
@@ -622,7 +1092,14 @@ g_thash:   .asciz "guest: thash (PAL_VPS_THASH) = "
 g_ttag:    .asciz "guest: ttag (PAL_VPS_TTAG) = "
 g_itc:     .asciz "guest: itc.d filled the virtual TLB, ptc.e purged it; the PTE the VMM kept = "
 g_cover:   .asciz "guest: cover with virtual psr.ic=0, cr.ifs (virtual) = "
-g_bsw:     .asciz "guest: bsw.0/bsw.1 accelerated (vac.a_bsw), bank-1 r16 kept = "
+g_bsw:     .asciz "guest: bsw.0/bsw.1 accelerated (vac.a_bsw): r16 of bank 1, bank 0 = "
+g_bsw2:    .asciz "guest: bsw.0/bsw.1 with vac.a_bsw off: emulated by the VMM: r16 of bank 1, bank 0 = "
+g_probe:   .asciz "guest: probe emulated from the virtual TLB (page ar=4 pl=2): r@0 w@0 w@2 r@3, unmapped r@0 = "
+g_accel:   .asciz "guest: served from the VPD without a fault: psr after ssm psr.i, cpuid[0] = "
+g_accel2:  .asciz "guest: faults of mov-from-psr/cpuid, ssm/rsm, cover, bsw before and after = "
+g_pending: .asciz "guest: virtual interrupt pending with psr.i=0: not delivered, handled vector = "
+g_back:    .asciz "guest: ssm psr.i (a_int): the Virtual External Interrupt ran the guest's handler: vector, bank-1 r16 = "
+gi_ivr:    .asciz "guest: external interrupt handler (guest IVA+0x3000): cr.ivr = "
 g_rest:    .asciz "guest: ar.itc, psr.l, itc.i, itr, the debug/key/perf registers, ptc/ptr, tpa, tak, vmsw: each intercepted\n"
 g_uda:     .asciz "guest: a load above the guest's implemented addresses faulted; the VMM saw IFA = "
 g_rfi:     .asciz "guest: rfi emulated, resumed at the virtual IIP\n"
@@ -633,8 +1110,14 @@ g_bad:     .asciz "guest: FAILED (rfi fell through)\n"
 ivt:
 	.org ivt + 0x2c00
 	br.sptk.many on_break ;;
+	.org ivt + 0x3400
+	br.sptk.many on_vext ;;
 	.org ivt + 0x5400
 	br.sptk.many on_gexc ;;
 	.org ivt + 0x6100
 	br.sptk.many on_vfault ;;
 	.org ivt + 0x8000
+guest_ivt:                         // the guest's IVT: only its external-interrupt entry
+	.org guest_ivt + 0x3000
+	br.sptk.many guest_extint ;;
+	.org guest_ivt + 0x3400
