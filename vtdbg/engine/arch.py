@@ -148,6 +148,23 @@ class VirtEvent:
     extra: dict = field(default_factory=dict)
 
 
+# -- physical memory without side effects (both adapters) ---------------------------------------
+def read_phys(bus, pa: int, n: int, pa_bits: int) -> bytes:
+    if pa < 0 or pa + n > 1 << pa_bits:
+        raise VtdbgError(f"physical address {pa:#x} is out of range")
+    if pa + n <= bus.ram_size and not bus.regions:
+        return bytes(bus.ram[pa:pa + n])
+    return bus.read_bytes(pa, n)
+
+
+def write_phys(bus, pa: int, data: bytes, pa_bits: int) -> None:
+    if pa < 0 or pa + len(data) > 1 << pa_bits:
+        raise VtdbgError(f"physical address {pa:#x} is out of range")
+    for i in range(0, len(data), 8):
+        chunk = data[i:i + 8]
+        bus.write(pa + i, len(chunk), int.from_bytes(chunk, "little"))
+
+
 def parse_int(text: str) -> int:
     """A number as users type it: decimal, 0x hex, 0o octal, 0b binary."""
     try:

@@ -25,7 +25,7 @@ from machine.ia64.decode import decode_slot
 from machine.ia64.disasm import insn_text as slot_text
 
 from ...errors import VtdbgError
-from ..arch import Insn, VirtEvent
+from ..arch import Insn, VirtEvent, read_phys, write_phys
 from . import regs, vectors, vti
 from . import translate as tr
 from .disasm import disassemble as ia64_disassemble
@@ -166,20 +166,10 @@ class IA64Arch:
             self.write_phys(pa, b)
 
     def read_phys(self, pa: int, n: int) -> bytes:
-        bus = self.cpu.bus
-        if pa < 0 or pa + n > 1 << 50:
-            raise VtdbgError(f"physical address {pa:#x} is out of range")
-        if pa + n <= bus.ram_size and not bus.regions:
-            return bytes(bus.ram[pa:pa + n])
-        return bus.read_bytes(pa, n)
+        return read_phys(self.cpu.bus, pa, n, 50)
 
     def write_phys(self, pa: int, data: bytes) -> None:
-        bus = self.cpu.bus
-        if pa < 0 or pa + len(data) > 1 << 50:
-            raise VtdbgError(f"physical address {pa:#x} is out of range")
-        for i in range(0, len(data), 8):
-            chunk = data[i:i + 8]
-            bus.write(pa + i, len(chunk), int.from_bytes(chunk, "little"))
+        write_phys(self.cpu.bus, pa, data, 50)
 
     def linear_pages_of(self, ppage: int) -> list[int]:
         """The 4 KiB virtual pages whose instruction fetches reach physical page ppage."""

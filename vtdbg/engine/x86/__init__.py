@@ -5,7 +5,7 @@ from __future__ import annotations
 from machine.x86.vmx.tables import EXIT_REASONS
 
 from ...errors import VtdbgError
-from ..arch import Insn, VirtEvent
+from ..arch import Insn, VirtEvent, read_phys, write_phys
 from . import paging, regs, tables
 from .disasm import X86Disassembler
 from .vmcs import X86Vmcs, qualification
@@ -149,20 +149,10 @@ class X86Arch:
             self.write_phys(pa, b)
 
     def read_phys(self, pa: int, n: int) -> bytes:
-        bus = self.cpu.bus
-        if pa < 0 or pa + n > 1 << 52:
-            raise VtdbgError(f"physical address {pa:#x} is out of range")
-        if pa + n <= bus.ram_size and not bus.regions:
-            return bytes(bus.ram[pa:pa + n])
-        return bus.read_bytes(pa, n)
+        return read_phys(self.cpu.bus, pa, n, 52)
 
     def write_phys(self, pa: int, data: bytes) -> None:
-        bus = self.cpu.bus
-        if pa < 0 or pa + len(data) > 1 << 52:
-            raise VtdbgError(f"physical address {pa:#x} is out of range")
-        for i in range(0, len(data), 8):
-            chunk = data[i:i + 8]
-            bus.write(pa + i, len(chunk), int.from_bytes(chunk, "little"))
+        write_phys(self.cpu.bus, pa, data, 52)
 
     def linear_pages_of(self, ppage: int) -> list[int]:
         return paging.linear_pages_of(self.cpu.bus, paging.now(self.cpu), ppage)
