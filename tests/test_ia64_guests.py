@@ -57,20 +57,21 @@ guest: a load above the guest's implemented addresses faulted; the VMM saw IFA =
 guest: ar.itc, psr.l, itc.i, itr, the debug/key/perf registers, ptc/ptr, tpa, tak, vmsw: each intercepted
 vtivmm: hypercall: vac = 0x0000000000000000
 guest: bsw.0/bsw.1 with vac.a_bsw off: emulated by the VMM: r16 of bank 1, bank 0 = 0x0000000000001111 0x0000000000002222
-vtivmm: hypercall: vac = 0x0000000000000079
+vtivmm: hypercall: vac = 0x000000000000007f
 guest: served from the VPD without a fault: psr after ssm psr.i, cpuid[0] = 0x0000000000004000 0x00004d4d56697476
 guest: faults of mov-from-psr/cpuid, ssm/rsm, cover, bsw before and after = 0x000000000000000b 0x000000000000000b
+guest: bank-0 r17 NaT (ld8.s) kept by the emulated and the accelerated bsw = 0x0000000000000001 0x0000000000000001
 vtivmm: hypercall: vector 0x0000000000000051 pending (virtual IRR, vhpi, PAL_VPS_SET_PENDING_INTERRUPT)
 guest: virtual interrupt pending with psr.i=0: not delivered, handled vector = 0x0000000000000000
 vtivmm: Virtual External Interrupt: reflected to the guest's IVA + 0x3000
-guest: external interrupt handler (guest IVA+0x3000): cr.ivr = 0x0000000000000051
+guest: external interrupt handler (guest IVA+0x3000): cr.ivr, cr.iip = 0x0000000000000051 0x00000000001031d0
 guest: ssm psr.i (a_int): the Virtual External Interrupt ran the guest's handler: vector, bank-1 r16 = 0x0000000000000051 0x0000000000001111
 guest: rfi emulated, resumed at the virtual IIP
 vtivmm: guest done; virtualization faults by cause:
 vtivmm:   MOV_TO_AR 0x0000000000000001
 vtivmm:   MOV_TO_AR_IMM 0x0000000000000001
 vtivmm:   MOV_FROM_AR 0x0000000000000001
-vtivmm:   MOV_TO_CR 0x000000000000000a
+vtivmm:   MOV_TO_CR 0x0000000000000007
 vtivmm:   MOV_FROM_CR 0x0000000000000003
 vtivmm:   MOV_TO_PSR 0x0000000000000001
 vtivmm:   MOV_FROM_PSR 0x0000000000000002

@@ -13,8 +13,8 @@
 // The guest runs in three phases of vac: a_bsw (bsw served from the VPD), then 0 (bsw.0/1
 // fault and the VMM switches the guest's banks itself, with a_bsw's convention: the guest's
 // active bank in real bank 1, the other in vgr/vnat (its bank 1) or vbgr/vbnat (its bank 0)),
-// then a_int, a_from_psr, a_from_cpuid, a_cover, a_bsw: those instructions stop faulting (the
-// guest reads the per-cause counts before and after).  Hypercalls are `break.m` with r8 as
+// then all seven (a_int, a_from/to_int_cr, a_from_psr, a_from_cpuid, a_cover, a_bsw): those
+// instructions stop faulting (the guest reads the per-cause counts before and after).  Hypercalls are `break.m` with r8 as
 // argument: 0x101 vac = r8 (then PAL_VPS_SYNC_WRITE), 0x102 make vector r8 pending (virtual
 // IRR, vhpi, PAL_VPS_SET_PENDING_INTERRUPT), 0x103 r8 = the faults of the causes in mask r8,
 // 0x100 the end: the per-cause summary.  A pending vector reaches the guest as the Virtual
@@ -39,6 +39,8 @@
 	VCR = 2048
 	VRR = 3072                     // VMM-use area of the VPD: the guest's region registers
 	A_INT = 0x1
+	A_FROM_INT_CR = 0x2
+	A_TO_INT_CR = 0x4
 	A_FROM_PSR = 0x8
 	A_FROM_CPUID = 0x10
 	A_COVER = 0x20
@@ -934,17 +936,22 @@ guest_start:
 	say g_rest
 	mov r8=0 ;;                    // hypercall: vac = 0
 	break.m 0x101 ;;
-	mov r16=0x1111 ;;              // now each bsw faults and the VMM switches the banks
+	mov r16=0x1111                 // now each bsw faults and the VMM switches the banks
+	movl r9=0x1ffc000000008000 ;;
 	bsw.0 ;;
-	mov r16=0x2222 ;;
+	mov r16=0x2222
+	ld8.s r17=[r9] ;;              // deferred (the address above): r17 of bank 0 is a NaT
 	bsw.1 ;;
 	mov r10=r16 ;;
 	bsw.0 ;;
-	mov r11=r16 ;;
+	mov r11=r16
+	tnat.nz p6,p7=r17 ;;
 	bsw.1 ;;
+	(p6) mov r12=1
+	(p7) mov r12=0
 	say g_bsw2
 	sayhex2 r10, r11
-	movl r8=A_INT | A_FROM_PSR | A_FROM_CPUID | A_COVER | A_BSW ;;
+	movl r8=A_INT | A_FROM_INT_CR | A_TO_INT_CR | A_FROM_PSR | A_FROM_CPUID | A_COVER | A_BSW ;;
 	break.m 0x101 ;;               // hypercall: those accelerations on
 	movl r8=ACCEL_CAUSES ;;
 	break.m 0x103 ;;               // hypercall: their faults so far
@@ -956,7 +963,10 @@ guest_start:
 	cover ;;
 	alloc r32=ar.pfs,0,4,1,0 ;;
 	bsw.0 ;;
+	tnat.nz p6,p7=r17 ;;
 	bsw.1 ;;
+	(p6) mov r13=1
+	(p7) mov r13=0
 	movl r8=ACCEL_CAUSES ;;
 	break.m 0x103 ;;
 	mov r15=r8
@@ -964,6 +974,8 @@ guest_start:
 	sayhex2 r10, r11
 	say g_accel2
 	sayhex2 r14, r15
+	say g_nat
+	sayhex2 r12, r13
 	ssm 0x2000 ;;                  // virtual psr.ic on (intercepted: not psr.i alone)
 	mov r8=IRQ ;;
 	break.m 0x102 ;;               // hypercall: vector IRQ pending while psr.i = 0
@@ -997,21 +1009,24 @@ guest_extint:
 	mov r18=ar.pfs
 	mov r19=r2
 	mov r20=r3
-	mov r21=r14 ;;
+	mov r21=r14
+	mov r22=r15 ;;
 	cover ;;                       // the interrupted frame into vifs (a_cover)
-	alloc r22=ar.pfs,0,4,1,0 ;;
+	alloc r23=ar.pfs,0,4,1,0 ;;
 	mov r14=cr.ivr ;;              // acknowledge: the VMM's virtual IVR
-	movl r2=irq_seen ;;
+	movl r2=irq_seen
+	mov r15=cr.iip ;;              // where it came (vcr, a_from_int_cr)
 	st8 [r2]=r14
 	say gi_ivr
-	sayhex r14
+	sayhex2 r14, r15
 	mov cr.eoi=r0 ;;
 	mov pr=r16,-1
 	mov b0=r17
 	mov ar.pfs=r18
 	mov r2=r19
 	mov r3=r20
-	mov r14=r21 ;;
+	mov r14=r21
+	mov r15=r22 ;;
 	rfi ;;
 	.endp guest_extint
 
@@ -1096,10 +1111,11 @@ g_bsw:     .asciz "guest: bsw.0/bsw.1 accelerated (vac.a_bsw): r16 of bank 1, ba
 g_bsw2:    .asciz "guest: bsw.0/bsw.1 with vac.a_bsw off: emulated by the VMM: r16 of bank 1, bank 0 = "
 g_probe:   .asciz "guest: probe emulated from the virtual TLB (page ar=4 pl=2): r@0 w@0 w@2 r@3, unmapped r@0 = "
 g_accel:   .asciz "guest: served from the VPD without a fault: psr after ssm psr.i, cpuid[0] = "
+g_nat:     .asciz "guest: bank-0 r17 NaT (ld8.s) kept by the emulated and the accelerated bsw = "
 g_accel2:  .asciz "guest: faults of mov-from-psr/cpuid, ssm/rsm, cover, bsw before and after = "
 g_pending: .asciz "guest: virtual interrupt pending with psr.i=0: not delivered, handled vector = "
 g_back:    .asciz "guest: ssm psr.i (a_int): the Virtual External Interrupt ran the guest's handler: vector, bank-1 r16 = "
-gi_ivr:    .asciz "guest: external interrupt handler (guest IVA+0x3000): cr.ivr = "
+gi_ivr:    .asciz "guest: external interrupt handler (guest IVA+0x3000): cr.ivr, cr.iip = "
 g_rest:    .asciz "guest: ar.itc, psr.l, itc.i, itr, the debug/key/perf registers, ptc/ptr, tpa, tak, vmsw: each intercepted\n"
 g_uda:     .asciz "guest: a load above the guest's implemented addresses faulted; the VMM saw IFA = "
 g_rfi:     .asciz "guest: rfi emulated, resumed at the virtual IIP\n"
