@@ -54,6 +54,7 @@ guest: cover with virtual psr.ic=0, cr.ifs (virtual) = 0x8000000000000205
 guest: bsw.0/bsw.1 accelerated (vac.a_bsw): r16 of bank 1, bank 0 = 0x0000000000000055 0x0000000000000066
 guest: probe emulated from the virtual TLB (page ar=4 pl=2): r@0 w@0 w@2 r@3, unmapped r@0 = 0x0000000000011000
 guest: a load above the guest's implemented addresses faulted; the VMM saw IFA = 0x1ffc000000008000
+guest: a branch there faulted too (Unimplemented Instruction Address); the VMM saw IIP = 0x1ffc000000100000
 guest: ar.itc, psr.l, itc.i, itr, the debug/key/perf registers, ptc/ptr, tpa, tak, vmsw: each intercepted
 vtivmm: hypercall: vac = 0x0000000000000000
 guest: bsw.0/bsw.1 with vac.a_bsw off: emulated by the VMM: r16 of bank 1, bank 0 = 0x0000000000001111 0x0000000000002222
@@ -64,7 +65,7 @@ guest: bank-0 r17 NaT (ld8.s) kept by the emulated and the accelerated bsw = 0x0
 vtivmm: hypercall: vector 0x0000000000000051 pending (virtual IRR, vhpi, PAL_VPS_SET_PENDING_INTERRUPT)
 guest: virtual interrupt pending with psr.i=0: not delivered, handled vector = 0x0000000000000000
 vtivmm: Virtual External Interrupt: reflected to the guest's IVA + 0x3000
-guest: external interrupt handler (guest IVA+0x3000): cr.ivr, cr.iip = 0x0000000000000051 0x00000000001031d0
+guest: external interrupt handler (guest IVA+0x3000): cr.ivr, cr.iip = 0x0000000000000051 0x0000000000103380
 guest: ssm psr.i (a_int): the Virtual External Interrupt ran the guest's handler: vector, bank-1 r16 = 0x0000000000000051 0x0000000000001111
 guest: rfi emulated, resumed at the virtual IIP
 vtivmm: guest done; virtualization faults by cause:

@@ -49,6 +49,10 @@ def test_summary_matches_the_recorded_faults_and_runs_are_identical():
     assert all(kinds[i + 1] == "vresume" for i, k in enumerate(kinds) if k == "vfault")
     ge = [p for k, p in events if k == "interruption" and p["vector"] == 0x5400]
     assert len(ge) == 1 and ge[0]["isr"] & 0xF0 == 0x30 and ge[0]["ifa"] == 0x1FFC000000008000
+    # the same rule for a fetch (the guest runs translated: bits 60-50 set, bit 49 clear)
+    ui = [p for k, p in events if k == "interruption" and p["vector"] == 0x5E00]
+    assert len(ui) == 1 and ui[0]["isr"] & 0x10 and ui[0]["ip"] == 0x1FFC000000100000
+    assert values(out, "guest: a branch there faulted") == [0x1FFC000000100000]
     m2, stop2, _ = run()
     assert (stop2.icount, m2.console_output()) == (stop.icount, m.console_output())
 

@@ -6,9 +6,10 @@
 // (virtual CRs and PSR, region registers, CPUID with a VMM signature, thash/ttag through
 // PAL_VPS_THASH/TTAG, itc/ptc on a small virtual TLB, probe answered from that TLB, cover,
 // rfi, bsw, a virtual IVR/EOI), steps the guest past it and resumes; the other causes are
-// counted and stepped over.  The guest runs with data translation (DTRs the VMM set) and
-// shows the address-bit rule: a load with bits 60-50 set faults for it (General Exception)
-// though the VMM could use that address.
+// counted and stepped over.  The guest runs translated (ITRs and DTRs the VMM set) and shows
+// the address-bit rule: a load with bits 60-50 set faults for it (General Exception) and a
+// branch there faults on the Lower-Privilege Transfer vector (ISR.code ui), though the VMM
+// could use that address.
 //
 // The guest runs in three phases of vac: a_bsw (bsw served from the VPD), then 0 (bsw.0/1
 // fault and the VMM switches the guest's banks itself, with a_bsw's convention: the guest's
@@ -45,7 +46,7 @@
 	A_FROM_CPUID = 0x10
 	A_COVER = 0x20
 	A_BSW = 0x40
-	PSR_GUEST = (1 << 46) | (1 << 44) | (1 << 17) | (1 << 13)   // guest's real IPSR: vm bn dt ic
+	PSR_GUEST = (1 << 46) | (1 << 44) | (1 << 36) | (1 << 17) | (1 << 13)  // its real IPSR: vm bn it dt ic
 	// what an interruption keeps of the (virtual) PSR: up mfl mfh pk dt rt mc it (vti.md 2.2)
 	PSR_KEPT = (1 << 2) | (1 << 4) | (1 << 5) | (1 << 15) | (1 << 17) | (1 << 27) | (3 << 35)
 	SIGNATURE = 0x4d4d56697476     // "vtiVMM"
@@ -123,8 +124,19 @@ _start:
 	mov cr.itir=r3
 	movl r2=0xff000000 | 0x671
 	mov r9=1 ;;
-	itr.d dtr[r9]=r2 ;;
-	srlz.d ;;
+	itr.d dtr[r9]=r2
+	mov cr.ifa=r0                  // and it fetches through ITRs: ITR 0 the same 64 MiB,
+	mov r3=26 << 2 ;;              // ITR 1 the megabyte of PAL and the VPS services
+	mov cr.itir=r3
+	movl r2=0x661 ;;
+	itr.i itr[r0]=r2 ;;
+	movl r3=0xfff00000 ;;
+	mov cr.ifa=r3
+	mov r3=20 << 2 ;;
+	mov cr.itir=r3
+	movl r2=0xfff00000 | 0x661 ;;
+	itr.i itr[r9]=r2 ;;
+	srlz.i ;;
 	bsw.0 ;;                       // the VPS services are called in bank 0
 	movl r24=2f
 	movl r25=VPD
@@ -701,6 +713,24 @@ on_gexc:
 	br.cond.sptk.few advance ;;
 	.endp on_gexc
 
+// ---- Unimplemented Instruction Address (Lower-Privilege Transfer vector, ISR.code ui): a
+// guest branch beyond its implemented addresses.  Noted (IIP), and the guest resumes at its b0
+	.proc on_uia
+on_uia:
+	save_guest
+	mov r16=cr.isr ;;
+	tbit.z p6,p0=r16,4
+	(p6) br.cond.dpnt.few unexpected ;;
+	mov r17=cr.iip
+	movl r18=uia_iip ;;
+	st8 [r18]=r17
+	mov r17=cr.ipsr ;;
+	dep r17=0,r17,41,2 ;;          // slot 0 of the bundle b0 names
+	mov cr.ipsr=r17
+	mov cr.iip=r30
+	br.cond.sptk.few resume ;;
+	.endp on_uia
+
 // ---- the guest's break: hypercalls (IIM 0x101-0x103) and the per-cause summary (0x100) ----
 	.proc on_break
 on_break:
@@ -906,6 +936,15 @@ guest_start:
 	movl r10=uda_ifa ;;
 	ld8 r10=[r10] ;;
 	sayhex r10
+	movl r9=0x1ffc000000100000     // a branch there: the same rule for fetches
+	movl r10=1f ;;
+	mov b6=r9
+	mov b0=r10 ;;                  // the VMM resumes the guest at its b0
+	br.cond.sptk.many b6 ;;
+1:	movl r10=uia_iip ;;
+	ld8 r10=[r10] ;;
+	say g_uia
+	sayhex r10
 	mov r2=0
 	mov r3=0 ;;                    // the other causes: the VMM counts and skips them
 	mov.m ar.itc=r2 ;;
@@ -1034,6 +1073,7 @@ guest_extint:
 	.align 8
 vsa_base: .quad 0
 uda_ifa:  .quad 0
+uia_iip:  .quad 0
 irq_seen: .quad 0
 vps_keep: .skip 5 * 8
 vtlb_n:   .quad 0
@@ -1118,6 +1158,7 @@ g_back:    .asciz "guest: ssm psr.i (a_int): the Virtual External Interrupt ran 
 gi_ivr:    .asciz "guest: external interrupt handler (guest IVA+0x3000): cr.ivr, cr.iip = "
 g_rest:    .asciz "guest: ar.itc, psr.l, itc.i, itr, the debug/key/perf registers, ptc/ptr, tpa, tak, vmsw: each intercepted\n"
 g_uda:     .asciz "guest: a load above the guest's implemented addresses faulted; the VMM saw IFA = "
+g_uia:     .asciz "guest: a branch there faulted too (Unimplemented Instruction Address); the VMM saw IIP = "
 g_rfi:     .asciz "guest: rfi emulated, resumed at the virtual IIP\n"
 g_bad:     .asciz "guest: FAILED (rfi fell through)\n"
 
@@ -1130,6 +1171,8 @@ ivt:
 	br.sptk.many on_vext ;;
 	.org ivt + 0x5400
 	br.sptk.many on_gexc ;;
+	.org ivt + 0x5e00
+	br.sptk.many on_uia ;;
 	.org ivt + 0x6100
 	br.sptk.many on_vfault ;;
 	.org ivt + 0x8000
