@@ -12,8 +12,7 @@ the interrupt-acknowledge cycle. Port 0xE9 is the debug console and port 0xF4 th
 """
 from __future__ import annotations
 
-import copy
-
+from .boardbase import FOREVER, BoardBase
 from .devices.debugcon import DebugCon
 from .devices.pic8259 import DualPic
 from .devices.pit8254 import Pit8254
@@ -24,10 +23,9 @@ from .memory import Bus
 from .x86.cpu import X86CPU
 
 IRQ_PIT, IRQ_COM1 = 0, 4
-FOREVER = 1 << 62
 
 
-class Machine:
+class Machine(BoardBase):
     # CPU attributes that are not architectural state: links, caches derived from memory,
     # and debugger state (breakpoints belong to the session, not the machine).
     CPU_TRANSIENT = frozenset({"bus", "io", "ram", "_build", "cache", "caches", "page_blocks",
@@ -37,17 +35,10 @@ class Machine:
     def __init__(self, ram_mib: int = 64):
         self.bus = Bus(ram_mib << 20)
         self.cpu = X86CPU(self.bus)
-        self.console = bytearray()
-        self.console_hooks: list = []        # callables(bytes) told of each console byte
-        self.symbols: dict[str, int] = {}
-        self.image = None                    # what the loader loaded (machine.loader.Image)
-        self.exit_code: int | None = None    # the last code written to the exit port
-        self._exit_pending = False
-        self._interrupt = False
-        self._event = False                  # an observer asked for a stop (stop_soon)
+        self._init_common()
         self.pic = DualPic(on_intr=self._intr)
         self.pit = Pit8254(self.cpu.time, set_irq0=lambda lv: self.pic.set_irq(IRQ_PIT, lv))
-        self.pit.on_reschedule = self._reschedule
+        self.pit.on_reschedule = self._leave_loop      # the guest moved the next timer event
         self.uart = Uart16550(emit=self._emit, set_irq=lambda lv: self.pic.set_irq(IRQ_COM1, lv))
         self.debugcon = DebugCon(emit=self._emit)
         self.exit_port = ExitPort(on_exit=self._exit)
@@ -87,40 +78,6 @@ class Machine:
         if level:
             self.cpu.pending = True
 
-    def _emit(self, b: int) -> None:
-        self.console.append(b)
-        if self.console_hooks:
-            data = bytes((b,))
-            for h in self.console_hooks:
-                h(data)
-
-    def _exit(self, code: int) -> None:
-        self.exit_code = code
-        self._exit_pending = True
-        self.cpu.stop_request = True
-        self.cpu.pending = True
-
-    def _reschedule(self) -> None:
-        self.cpu.stop_request = True
-        self.cpu.pending = True
-
-    def request_stop(self) -> None:
-        """Ask a running machine to stop at the end of the current block (INTERRUPTED)."""
-        self._interrupt = True
-        self.cpu.stop_request = True
-        self.cpu.pending = True
-
-    def stop_soon(self) -> None:
-        """For observers (the debugger), called while the machine runs: stop after the current
-        instruction; run() then returns StopKind.EVENT unless it ends first for another
-        reason (a request left over from a finished run is dropped)."""
-        self._event = True
-        self.cpu.stop_soon()
-
-    def console_output(self) -> bytes:
-        """Everything the guest wrote to the UART and the 0xE9 console, in order."""
-        return bytes(self.console)
-
     # -- time ---------------------------------------------------------------------------
     def _tick(self, now: int) -> None:
         self.pit.tick(now)
@@ -130,17 +87,6 @@ class Machine:
         return t
 
     # -- running ------------------------------------------------------------------------
-    def run(self, limit: int | None = None) -> Stop:
-        """Run until something stops the machine or `limit` more instructions retired."""
-        return self._run(limit, StopKind.LIMIT)
-
-    def step(self) -> Stop:
-        """Execute one instruction (a pending interrupt is delivered first)."""
-        return self._run(1, StopKind.STEP)
-
-    def _stop(self, kind: StopKind, detail: str = "", **kw) -> Stop:
-        return Stop(kind, self.cpu.icount, detail, **kw)
-
     def _run(self, limit: int | None, at_limit: StopKind) -> Stop:
         cpu = self.cpu
         self._connect()
@@ -183,54 +129,17 @@ class Machine:
             elif r == "shutdown":
                 return self._stop(StopKind.SHUTDOWN, cpu.shutdown_reason)
             elif r == "stop":
-                if self._exit_pending:
-                    self._exit_pending = False
-                    return self._stop(StopKind.EXIT, code=self.exit_code)
-                if self._event:
-                    self._event = False
-                    return self._stop(StopKind.EVENT)
-                if self._interrupt:
-                    self._interrupt = False
-                    return self._stop(StopKind.INTERRUPTED)
+                stop = self._requested()
+                if stop is not None:
+                    return stop
             elif r == "break":
                 lin = (cpu.segs[1].base + cpu.rip) & cpu.lin_mask
                 return self._stop(StopKind.BREAKPOINT, f"at {lin:#x}", info={"address": lin})
 
     # -- snapshots ----------------------------------------------------------------------
-    def _memo(self) -> dict:
-        """deepcopy memo that keeps links to the machine's parts instead of copying them."""
-        return {id(o): o for o in (self, self.cpu, self.bus, self.bus.ram)}
-
-    def snapshot(self) -> dict:
-        """Everything needed to continue identically later: CPU, RAM, devices, console."""
-        cpu = self.cpu
-        st = {k: v for k, v in cpu.__dict__.items()
-              if k not in self.CPU_TRANSIENT and not callable(v)}
-        return {
-            "cpu": copy.deepcopy(st, self._memo()),
-            "ram": bytes(self.bus.ram),
-            "devices": {n: d.state() for n, d in self.devices.items()},
-            "console": bytes(self.console),
-            "exit": (self.exit_code, self._exit_pending),
-        }
-
     def restore(self, snap: dict) -> None:
+        super().restore(snap)
         cpu = self.cpu
-        # State the CPU gained after the snapshot (e.g. ept_on after a VM entry) goes back to
-        # its class default.
-        for k in [k for k, v in cpu.__dict__.items() if k not in snap["cpu"]
-                  and k not in self.CPU_TRANSIENT and not callable(v)]:
-            del cpu.__dict__[k]
-        for k, v in copy.deepcopy(snap["cpu"], self._memo()).items():
-            setattr(cpu, k, v)
-        self.bus.ram[:] = snap["ram"]
-        cpu.flush_code()                       # decoded blocks are rebuilt from memory
         cpu.cache = cpu.caches[cpu.code_bits]
         cpu._select_tlb()
-        for n, d in self.devices.items():
-            d.set_state(snap["devices"][n])
-        self.console[:] = snap["console"]
-        self.exit_code, self._exit_pending = snap["exit"]
-        self._interrupt = self._event = False
         cpu.intack = self.pic.intack
-        cpu.pending = True

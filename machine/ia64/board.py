@@ -16,8 +16,7 @@ board (machine/events.py).
 """
 from __future__ import annotations
 
-import copy
-
+from ..boardbase import FOREVER, BoardBase
 from ..devices.testport import ExitPort
 from ..devices.uart16550 import Uart16550
 from ..events import Stop, StopKind
@@ -28,7 +27,6 @@ from .pal import PalFirmware
 UART_BASE, EXIT_BASE = 0xFF00_0000, 0xFF00_1000
 UC = 1 << 63
 UART_VECTOR = 0x40
-FOREVER = 1 << 62
 
 
 class PortWindow:
@@ -45,7 +43,7 @@ class PortWindow:
         self.dev.io_write(self.base + off, min(size, 4), value & 0xFFFFFFFF)
 
 
-class IA64Machine:
+class IA64Machine(BoardBase):
     arch = "ia64"
     CPU_TRANSIENT = frozenset({"bus", "ram", "_build", "cache", "page_blocks", "breakpoints",
                                "observer", "firmware", "rmap", "wmap", "xmap", "_mem_watch"})
@@ -55,12 +53,7 @@ class IA64Machine:
         self.cpu = IA64CPU(self.bus)
         self.pal = PalFirmware()
         self.pal.install(self.cpu)
-        self.console = bytearray()
-        self.console_hooks: list = []
-        self.symbols: dict[str, int] = {}
-        self.image = None
-        self.exit_code: int | None = None
-        self._exit_pending = self._interrupt = self._event = False
+        self._init_common()
         self.uart = Uart16550(emit=self._emit, set_irq=self._uart_irq)
         self.exit_port = ExitPort(on_exit=self._exit, port=0)
         self.devices = {"uart": self.uart, "exit": self.exit_port}
@@ -86,43 +79,11 @@ class IA64Machine:
         return self.image
 
     # -- devices --------------------------------------------------------------------------
-    def _emit(self, b: int) -> None:
-        self.console.append(b)
-        if self.console_hooks:
-            data = bytes((b,))
-            for h in self.console_hooks:
-                h(data)
-
     def _uart_irq(self, level: bool) -> None:
         if level:
             self.cpu.raise_interrupt(UART_VECTOR)
 
-    def _exit(self, code: int) -> None:
-        self.exit_code = code
-        self._exit_pending = True
-        self.cpu.stop_soon()
-
-    def request_stop(self) -> None:
-        self._interrupt = True
-        self.cpu.stop_soon()
-
-    def stop_soon(self) -> None:
-        self._event = True
-        self.cpu.stop_soon()
-
-    def console_output(self) -> bytes:
-        return bytes(self.console)
-
     # -- running ------------------------------------------------------------------------
-    def run(self, limit: int | None = None) -> Stop:
-        return self._run(limit, StopKind.LIMIT)
-
-    def step(self) -> Stop:
-        return self._run(1, StopKind.STEP)
-
-    def _stop(self, kind: StopKind, detail: str = "", **kw) -> Stop:
-        return Stop(kind, self.cpu.icount, detail, **kw)
-
     def _run(self, limit: int | None, at_limit: StopKind) -> Stop:
         cpu = self.cpu
         end = FOREVER if limit is None else cpu.icount + limit
@@ -140,15 +101,9 @@ class IA64Machine:
                 cpu.idle += max(0, dl - cpu.time())
                 cpu.pending = True
             elif r == "stop":
-                if self._exit_pending:
-                    self._exit_pending = False
-                    return self._stop(StopKind.EXIT, code=self.exit_code)
-                if self._event:
-                    self._event = False
-                    return self._stop(StopKind.EVENT)
-                if self._interrupt:
-                    self._interrupt = False
-                    return self._stop(StopKind.INTERRUPTED)
+                stop = self._requested()
+                if stop is not None:
+                    return stop
             elif r == "hang":
                 return self._stop(StopKind.SHUTDOWN, cpu.hang_reason)
             elif r == "break":
@@ -157,29 +112,15 @@ class IA64Machine:
 
     # -- snapshots ----------------------------------------------------------------------
     def snapshot(self) -> dict:
-        cpu = self.cpu
-        st = {k: v for k, v in cpu.__dict__.items()
-              if k not in self.CPU_TRANSIENT and not callable(v)}
-        return {"cpu": copy.deepcopy(st), "ram": bytes(self.bus.ram),
-                "devices": {n: d.state() for n, d in self.devices.items()},
-                "console": bytes(self.console), "exit": (self.exit_code, self._exit_pending),
-                "pal": (self.pal.features, self.pal.features_on, list(self.pal.calls))}
+        snap = super().snapshot()
+        snap["pal"] = (self.pal.features, self.pal.features_on, list(self.pal.calls))
+        return snap
 
     def restore(self, snap: dict) -> None:
-        cpu = self.cpu
-        for k, v in copy.deepcopy(snap["cpu"]).items():
-            setattr(cpu, k, v)
-        self.bus.ram[:] = snap["ram"]
-        cpu.flush_code()
-        cpu.flush_fast()
-        for n, d in self.devices.items():
-            d.set_state(snap["devices"][n])
-        self.console[:] = snap["console"]
-        self.exit_code, self._exit_pending = snap["exit"]
+        super().restore(snap)
+        self.cpu.flush_fast()
         self.pal.features, self.pal.features_on, calls = snap["pal"]
         self.pal.calls = list(calls)
-        self._interrupt = self._event = False
-        cpu.pending = True
 
 
 def board_for(path: str):
