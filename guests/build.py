@@ -39,7 +39,7 @@ def build_ia64(guest: Guest, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     elf = out_dir / guest.elf.name
     with tempfile.TemporaryDirectory() as tmp:
-        obj = Path(tmp) / f"{guest.name}.o"
+        obj = Path(tmp) / f"{guest.source.stem}.o"
         _run([IA64_TOOLS[0], "-xexplicit", "-o", str(obj), guest.source.name], src_dir)
         _run([IA64_TOOLS[1], "-nostdlib", "--build-id=none", "--no-warn-rwx-segments",
               "-z", "max-page-size=0x1000", "-T",
@@ -75,6 +75,18 @@ def vmx_scenarios() -> list[Guest]:
         first = src.read_text().split("\n", 1)[0]
         out.append(Guest(f"vmxtests/{src.stem}", 64, "../elf64.ld",
                          first.split(":", 1)[-1].strip()))
+    return out
+
+
+def vti_programs() -> list[Guest]:
+    """The VT-i conformance suite: each ia64/vtitests/NAME.S (they include vtilib.inc) is the
+    IA-64 guest `vtitests/NAME`, built to ia64/vtitests/NAME.elf. `python3 -m guests.build
+    vtitests` builds them all."""
+    out = []
+    for src in sorted((ROOT / "ia64" / "vtitests").glob("*.S")):
+        first = src.read_text().split("\n", 1)[0]
+        out.append(Guest(f"vtitests/{src.stem}", 64, "../ia64.ld",
+                         first.split(":", 1)[-1].strip(), arch="ia64"))
     return out
 
 
@@ -127,14 +139,18 @@ def main(argv: list[str] | None = None) -> int:
     for g in todo:
         for p in build(g, a.out or ROOT / "x86"):
             print(p)
-    ia64 = [g for g in IA64_GUESTS if not a.names or g.name in a.names
-            or f"ia64/{g.name}" in a.names]
+    ia64 = [g for g in IA64_GUESTS + vti_programs() if not a.names or g.name in a.names
+            or f"ia64/{g.name}" in a.names
+            or (g.name.startswith("vtitests/") and "vtitests" in a.names)]
     if ia64 and not have_ia64_tools():
         print("guests.build: IA-64 guests skipped (needs binutils-ia64-linux-gnu)",
               file=sys.stderr)
         ia64 = []
     for g in ia64:
-        for p in build(g, a.out or ROOT / "ia64"):
+        out = a.out or ROOT / "ia64"
+        if g.name.startswith("vtitests/"):
+            out = out / "vtitests"
+        for p in build(g, out):
             print(p)
     return 0
 

@@ -1,0 +1,52 @@
+// c03_mov_from_ar: mov.m r1 = ar.itc at PSR.vm = 1 (cause 3): intercepted at cpl 0, target untouched; a target outside the frame is Illegal Operation first; mov.m r1 = ar.k5 natively; at cpl 3 with PSR.si = 0 it runs natively
+	.include "vtilib.inc"
+	PROGRAM c03_mov_from_ar
+test_main:
+	GUEST g0
+	CHECK_VFAULT "mov.m r8=ar.itc (slot 1)", 3, g0b, 1
+	CHECK "r8 not written (still 0x3333)", r8, 0x3333
+	GUEST g1
+	CHECK_VFAULT "mov.m r8=ar.itc (slot 0)", 3, g1b, 0
+	CHECK "r8 not written (still 0x3333)", r8, 0x3333
+	GUEST g0, GUEST_PSR | PSR_CPL3
+	CHECK_BREAK "at cpl 3 (PSR.si = 0): not intercepted"
+	movl r25=0x3333 ;;
+	cmp.ne p6,p7=r8,r25 ;;
+	(p6) mov r24=1
+	(p7) mov r24=0 ;;
+	CHECK "at cpl 3: r8 = the ITC", r24, 1
+	GUEST gf
+	CHECK_GENEX "target r40 outside the empty frame: Illegal Operation", 0
+	mov r24=ar.k5
+	movl r25=0x5a5a ;;
+	mov ar.k5=r25 ;;
+	GUEST gk
+	CHECK_BREAK "mov.m r8=ar.k5 (not intercepted)"
+	CHECK "r8 = ar.k5", r8, 0x5a5a
+	TEST_END
+
+g0:
+	movl r8=0x3333 ;;
+g0b:	{ .mmi
+	  nop.m 0
+	  mov.m r8=ar.itc
+	  nop.i 0 ;; }
+	GUEST_END
+g1:
+	movl r8=0x3333 ;;
+g1b:	{ .mmi
+	  mov.m r8=ar.itc
+	  nop.m 0
+	  nop.i 0 ;; }
+	GUEST_END
+gf:	alloc r14=ar.pfs,0,0,0,0 ;;
+	{ .mmi
+	  mov.m r40=ar.itc
+	  nop.m 0
+	  nop.i 0 ;; }
+	GUEST_END
+gk:	{ .mmi
+	  mov.m r8=ar.k5
+	  nop.m 0
+	  nop.i 0 ;; }
+	GUEST_END

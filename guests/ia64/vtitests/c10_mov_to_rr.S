@@ -1,0 +1,45 @@
+// c10_mov_to_rr: mov rr[r3] = r2 at PSR.vm = 1 (cause 10): intercepted in slots 1 and 0, the real RR untouched; cpl 3 Privileged Operation; a NaT index faults first
+	.include "vtilib.inc"
+	PROGRAM c10_mov_to_rr
+test_main:
+	GUEST g0
+	CHECK_VFAULT "mov rr[r10]=r9 (slot 1)", 10, g0b, 1
+	mov r24=rr[r10] ;;
+	CHECK "the real rr[1] is untouched", r24, 0x38
+	GUEST g1
+	CHECK_VFAULT "mov rr[r10]=r9 (slot 0)", 10, g1b, 0
+	GUEST g0, GUEST_PSR | PSR_CPL3
+	CHECK_GENEX "at cpl 3: Privileged Operation", 1
+	LDQ r24, rec_iip
+	CHECK "at cpl 3: IIP", r24, g0b
+	GUEST gn
+	CHECK_NATC "NaT in r10"
+	LDQ r24, rec_iip
+	CHECK "NaT in r10: IIP", r24, gnb
+	TEST_END
+
+g0:
+	movl r10=0x2000000000000000
+	movl r9=(0x42 << 8) | (14 << 2) ;;
+g0b:	{ .mmi
+	  nop.m 0
+	  mov rr[r10]=r9
+	  nop.i 0 ;; }
+	GUEST_END
+g1:
+	movl r10=0x2000000000000000
+	movl r9=(0x42 << 8) | (14 << 2) ;;
+g1b:	{ .mmi
+	  mov rr[r10]=r9
+	  nop.m 0
+	  nop.i 0 ;; }
+	GUEST_END
+gn:
+	movl r10=0x2000000000000000
+	movl r9=(0x42 << 8) | (14 << 2) ;;
+	MAKE_NAT r10
+gnb:	{ .mmi
+	  nop.m 0
+	  mov rr[r10]=r9
+	  nop.i 0 ;; }
+	GUEST_END
