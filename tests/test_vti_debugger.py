@@ -168,3 +168,22 @@ def test_completion_knows_causes_pal_names_and_vpd_fields():
     assert candidates(it, "catch pal PAL_VP_C") == ["PAL_VP_CREATE"]
     assert candidates(it, "print vpd.vcpu") == [f"vpd.vcpuid{i}" for i in range(5)]
     assert candidates(it, "info vpd vt") == ["vtpr"]
+
+
+def test_catch_the_virtual_external_interrupt():
+    """vtivmm pends a virtual interrupt (vhpi); with vac.a_int the processor delivers the
+    Virtual External Interrupt (0x3400) when vpsr.i and vtpr allow: an exit of reason 0."""
+    s = session("vtivmm")
+    out = run(s, "catch vmexit VEI", "run")
+    cpu = s.machine.cpu
+    hit = [line for line in out if line.startswith("Catchpoint 1 (")][1]
+    assert "virtual external interrupt" in hit
+    assert s.arch.pc() == cpu.cr[2] + 0x3400 and cpu.vti.last.kind == "vext"
+    vhpi = cpu.bus.read(cpu.vti.vp().vpd_pa + V.VHPI, 8)
+    r = s.exitlog.last()
+    assert (r.reason, r.name, r.qualification) == (0, "VIRTUAL_EXTERNAL_INTERRUPT", vhpi)
+    detail = run(s, f"info exit {r.index}")
+    assert detail[1].split() == ["event", "0", "VIRTUAL_EXTERNAL_INTERRUPT"]
+    assert detail[2].split()[:2] == ["vhpi", f"{vhpi:#x}"]
+    assert detail[-1] == "  responsible VPD field: vac bit 0 (a_int)"
+    assert vhpi > 0 and cpu.bus.read(cpu.vti.vp().vpd_pa + V.VAC, 8) & V.A_INT

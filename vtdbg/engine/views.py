@@ -109,6 +109,8 @@ def exit_detail_lines(s, index: int) -> list[str]:
     r = s.exitlog.get(index)
     vti = s.arch.virt_name == "VT-i"
     L = LABELS[s.arch.virt_name]
+    if vti and r.reason == 0:                  # the Virtual External Interrupt: no GR24/25
+        L = {**L, "reason": "event", "qual": "vhpi"}
     kind = {"exit": "VM exit", "entry": "VM entry", "entry-fail": "VM-entry failure"}[r.kind]
     head = s.arch.event_title(r) if vti else f"{kind} #{r.index}"
     out = [f"{head} at instruction {r.icount}" +
