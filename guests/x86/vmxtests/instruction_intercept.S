@@ -74,25 +74,6 @@ SCENARIO instruction_intercept
     .popsection
 .endm
 
-# RCHECK what, actual, expected: check_eq named "<row name>: what"
-.macro RCHECK what, actual, expected
-    .pushsection .rodata.strings
-.Lrc\@: .asciz "\what"
-    .popsection
-    push rax
-    push rdx
-    push rdi
-    mov rax, \actual
-    push rax
-    mov rdx, \expected
-    pop rax
-    lea rdi, [rip + .Lrc\@]
-    call rcheck
-    pop rdi
-    pop rdx
-    pop rax
-.endm
-
 test_main:
     lea rdi, [rip + rows]                   # (every run sets its own guest RIP)
     call vmx_setup
@@ -216,14 +197,6 @@ hook_no_osxsave:
 hook_monitor_ud_exits:
     VMCS_SETBITS CPU_BASED_VM_EXEC_CONTROL, PROC_MONITOR_EXITING | PROC_MWAIT_EXITING
     VMCS_SET EXCEPTION_BITMAP, 1<<VEC_UD
-    ret
-
-# rcheck: rdi = what, rax = actual, rdx = expected; the check is named "<row>: <what>".
-rcheck:
-    push rsi
-    mov rsi, [r12 + R_NAME]
-    call check_eq_row
-    pop rsi
     ret
 
 # -- the guest snippets and the table -------------------------------------------------------

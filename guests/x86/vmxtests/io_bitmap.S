@@ -53,25 +53,6 @@ SCENARIO io_bitmap
     .popsection
 .endm
 
-# RCHECK what, actual, expected: check_eq named "<row name>: what"
-.macro RCHECK what, actual, expected
-    .pushsection .rodata.strings
-.Lrc\@: .asciz "\what"
-    .popsection
-    push rax
-    push rdx
-    push rdi
-    mov rax, \actual
-    push rax
-    mov rdx, \expected
-    pop rax
-    lea rdi, [rip + .Lrc\@]
-    call rcheck
-    pop rdi
-    pop rdx
-    pop rax
-.endm
-
 # QUAL size, in, string, rep, imm, port: the exit qualification (Table 28-5)
 .equ OUT_, 0
 .equ IN_, 1
@@ -183,14 +164,6 @@ set_port_bit:
     pop rdi
     pop rax
 1:  ret
-
-# rcheck: rdi = what, rax = actual, rdx = expected; the check is named "<row>: <what>".
-rcheck:
-    push rsi
-    mov rsi, [r12 + R_NAME]
-    call check_eq_row
-    pop rsi
-    ret
 
 # -- the CPL-3 guest -------------------------------------------------------------------------
 g_cpl3:

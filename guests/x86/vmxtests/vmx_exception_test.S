@@ -58,25 +58,6 @@ SCENARIO vmx_exception_test
     .popsection
 .endm
 
-# RCHECK what, actual, expected: check_eq named "<row name>: what"
-.macro RCHECK what, actual, expected
-    .pushsection .rodata.strings
-.Lrc\@: .asciz "\what"
-    .popsection
-    push rax
-    push rdx
-    push rdi
-    mov rax, \actual
-    push rax
-    mov rdx, \expected
-    pop rax
-    lea rdi, [rip + .Lrc\@]
-    call rcheck
-    pop rdi
-    pop rdx
-    pop rax
-.endm
-
 test_main:
     # A read-only page for write-protection #PFs (supervisor writes fault with CR0.WP = 1).
     lea rdi, [rip + ro_page]
@@ -219,14 +200,6 @@ arm_handler:
     mov qword ptr [rip + fault_error], -1
     mov qword ptr [rip + fault_fixup], offset g_after_inject
     VMCS_SET GUEST_RSP, "offset guest_stack_top"
-    ret
-
-# rcheck: rdi = what, rax = actual, rdx = expected; the check is named "<row>: <what>".
-rcheck:
-    push rsi
-    mov rsi, [r12 + R_NAME]
-    call check_eq_row
-    pop rsi
     ret
 
 # -- the guest -------------------------------------------------------------------------------
