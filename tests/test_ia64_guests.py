@@ -65,15 +65,24 @@ guest: bank-0 r17 NaT (ld8.s) kept by the emulated and the accelerated bsw = 0x0
 vtivmm: hypercall: vector 0x0000000000000051 pending (virtual IRR, vhpi, PAL_VPS_SET_PENDING_INTERRUPT)
 guest: virtual interrupt pending with psr.i=0: not delivered, handled vector = 0x0000000000000000
 vtivmm: Virtual External Interrupt: reflected to the guest's IVA + 0x3000
-guest: external interrupt handler (guest IVA+0x3000): cr.ivr, cr.iip = 0x0000000000000051 0x0000000000103380
+guest: external interrupt handler (guest IVA+0x3000): cr.ivr, cr.iip = 0x0000000000000051 0x0000000000103390
 guest: ssm psr.i (a_int): the Virtual External Interrupt ran the guest's handler: vector, bank-1 r16 = 0x0000000000000051 0x0000000000001111
+vtivmm: hypercall: vector 0x0000000000000052 pending (virtual IRR, vhpi, PAL_VPS_SET_PENDING_INTERRUPT)
+guest: the next vector pending under tpr.mic=5 (vtpr, a_int): masked, last handled = 0x0000000000000051
+vtivmm: Virtual External Interrupt: reflected to the guest's IVA + 0x3000
+guest: external interrupt handler (guest IVA+0x3000): cr.ivr, cr.iip = 0x0000000000000052 0x0000000000103500
+guest: mov cr.tpr=0 (a_int) unmasked it: the handler ran, last handled = 0x0000000000000052
+vtivmm: hypercall: vector 0x0000000000000063 pending (virtual IRR, vhpi, PAL_VPS_SET_PENDING_INTERRUPT)
+vtivmm: Virtual External Interrupt: reflected to the guest's IVA + 0x3000
+guest: external interrupt handler (guest IVA+0x3000): cr.ivr, cr.iip = 0x0000000000000063 0x0000000000103590
+guest: a vector of a higher class with psr.i=1 came at PAL_VPS_RESUME, last handled = 0x0000000000000063
 guest: rfi emulated, resumed at the virtual IIP
 vtivmm: guest done; virtualization faults by cause:
 vtivmm:   MOV_TO_AR 0x0000000000000001
 vtivmm:   MOV_TO_AR_IMM 0x0000000000000001
 vtivmm:   MOV_FROM_AR 0x0000000000000001
-vtivmm:   MOV_TO_CR 0x0000000000000007
-vtivmm:   MOV_FROM_CR 0x0000000000000003
+vtivmm:   MOV_TO_CR 0x0000000000000009
+vtivmm:   MOV_FROM_CR 0x0000000000000005
 vtivmm:   MOV_TO_PSR 0x0000000000000001
 vtivmm:   MOV_FROM_PSR 0x0000000000000002
 vtivmm:   ITC_D 0x0000000000000002
@@ -105,7 +114,7 @@ vtivmm:   TPA 0x0000000000000001
 vtivmm:   TAK 0x0000000000000001
 vtivmm:   PTC_E 0x0000000000000001
 vtivmm:   COVER 0x0000000000000001
-vtivmm:   RFI 0x0000000000000002
+vtivmm:   RFI 0x0000000000000004
 vtivmm:   BSW_0 0x0000000000000002
 vtivmm:   BSW_1 0x0000000000000002
 vtivmm:   VMSW 0x0000000000000001

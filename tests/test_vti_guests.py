@@ -88,26 +88,35 @@ def test_accelerations_stop_the_faults_they_cover():
     assert seq[breaks[2] + 1:breaks[3]] == []
 
 
-def test_virtual_interrupt_reaches_the_guest_handler():
+def test_virtual_interrupts_reach_the_guest_handler():
+    """Three vectors: pending under psr.i = 0 (delivered after ssm psr.i), under tpr.mic = 5
+    (after mov cr.tpr = 0) and unmasked (at the hypercall's PAL_VPS_RESUME)."""
     m, _, events = run()
     out = m.console_output().decode()
-    assert values(out, "vtivmm: hypercall: vector ") == [IRQ]
+    assert [int(x, 16) for x in re.findall(r"hypercall: vector (0x[0-9a-f]+)", out)] == \
+        [IRQ, IRQ + 1, 0x63]
     assert values(out, "guest: virtual interrupt pending with psr.i=0") == [0]
-    vext = [p for k, p in events if k == "vext"]
-    assert len(vext) == 1
-    # the handler's cr.iip (served from vcr by a_from_int_cr) is where the VEI came
-    assert values(out, "guest: external interrupt handler") == [IRQ, vext[0].ip]
     assert values(out, "guest: ssm psr.i (a_int)") == [IRQ, 0x1111]
+    assert values(out, "guest: the next vector pending under tpr.mic=5") == [IRQ]
+    assert values(out, "guest: mov cr.tpr=0 (a_int) unmasked it") == [IRQ + 1]
+    assert values(out, "guest: a vector of a higher class") == [0x63]
+    vext = [p for k, p in events if k == "vext"]
+    handled = [[int(x, 16) for x in re.findall(r"0x[0-9a-f]{16}", ln)] for ln in
+               out.splitlines() if ln.startswith("guest: external interrupt handler")]
+    # the handler's cr.iip (served from vcr by a_from_int_cr) is where each VEI came
+    assert handled == [[IRQ, vext[0].ip], [IRQ + 1, vext[1].ip], [0x63, vext[2].ip]]
+    read = lambda a, n: bytes(m.cpu.bus.ram[a:a + n])             # noqa: E731
+    before = [disassemble(read, v.ip + v.slot - 1, 1)[0].text for v in vext]
+    assert before[0].endswith("ssm 0x4000;;") and before[1].endswith("mov cr.tpr=r0;;")
+    # the third came at the resume after the hypercall: the VMM stepped past the break
+    assert before[2].endswith("break.m 0x102")
     names = [p["name"] for k, p in events if k == "pal"]
-    assert names.count("PAL_VPS_SET_PENDING_INTERRUPT") == 2         # the request, the EOI
+    assert names.count("PAL_VPS_SET_PENDING_INTERRUPT") == 6         # 3 requests, 3 EOIs
     assert "PAL_VPS_RESUME_HANDLER" in names                           # vpsr.ic = 0 resumes
-    # the VEI came right after the accelerated ssm psr.i (IIP/ri: the next slot)
-    line = disassemble(lambda a, n: bytes(m.cpu.bus.ram[a:a + n]), vext[0].ip, 1)[0]
-    assert vext[0].slot == 1 and line.text.endswith("ssm 0x4000;;")
     lines = out.splitlines()
-    assert lines.index("vtivmm: Virtual External Interrupt: reflected to the guest's IVA + "
-                       "0x3000") + 1 == next(i for i, ln in enumerate(lines)
-                                             if ln.startswith("guest: external interrupt"))
+    refl = [i for i, ln in enumerate(lines) if ln.startswith("vtivmm: Virtual External")]
+    assert [lines[i + 1].startswith("guest: external interrupt handler") for i in refl] == \
+        [True] * 3
 
 
 def test_vtdbg_run_prints_the_story(monkeypatch):

@@ -15,11 +15,12 @@
 // fault and the VMM switches the guest's banks itself, with a_bsw's convention: the guest's
 // active bank in real bank 1, the other in vgr/vnat (its bank 1) or vbgr/vbnat (its bank 0)),
 // then all seven (a_int, a_from/to_int_cr, a_from_psr, a_from_cpuid, a_cover, a_bsw): those
-// instructions stop faulting (the guest reads the per-cause counts before and after).  Hypercalls are `break.m` with r8 as
-// argument: 0x101 vac = r8 (then PAL_VPS_SYNC_WRITE), 0x102 make vector r8 pending (virtual
-// IRR, vhpi, PAL_VPS_SET_PENDING_INTERRUPT), 0x103 r8 = the faults of the causes in mask r8,
-// 0x100 the end: the per-cause summary.  A pending vector reaches the guest as the Virtual
-// External Interrupt (0x3400 of the VMM's IVT) once its virtual psr.i is 1; the VMM reflects
+// instructions stop faulting (the guest reads the per-cause counts before and after).
+// Hypercalls are `break.m` with r8 as argument: 0x101 vac = r8 (then PAL_VPS_SYNC_WRITE),
+// 0x102 make vector r8 pending (virtual IRR, vhpi, PAL_VPS_SET_PENDING_INTERRUPT), 0x103 r8 =
+// the faults of the causes in mask r8, 0x100 the end: the per-cause summary.  A pending vector reaches the guest as the Virtual
+// External Interrupt (0x3400 of the VMM's IVT) once the guest's virtual psr.i and tpr let it
+// through (at the VMM's resume, or right after an ssm psr.i or mov cr.tpr); the VMM reflects
 // it to the guest's own IVT (virtual IVA + 0x3000) with the guest's virtual IPSR/IIP/ISR/IIPA/
 // IFS and vpsr set as an interruption would, and the guest's handler reads cr.ivr, writes
 // cr.eoi (both emulated: one level, vhpi is 0 from the acknowledge to the EOI) and rfi's back.
@@ -50,7 +51,8 @@
 	// what an interruption keeps of the (virtual) PSR: up mfl mfh pk dt rt mc it (vti.md 2.2)
 	PSR_KEPT = (1 << 2) | (1 << 4) | (1 << 5) | (1 << 15) | (1 << 17) | (1 << 27) | (3 << 35)
 	SIGNATURE = 0x4d4d56697476     // "vtiVMM"
-	IRQ = 0x51                     // the guest's virtual interrupt vector
+	IRQ = 0x51                     // the guest's virtual interrupt vectors
+	IRQ2 = 0x63
 	ACCEL_CAUSES = (1 << 7) | (1 << 23) | (1 << 24) | (1 << 25) | (1 << 36) | (1 << 38) | (1 << 39)
 
 	.text
@@ -575,11 +577,13 @@ irr_high:
 	shladd r19=r17,3,r31 ;;
 	adds r19=VCR+68*8,r19 ;;
 	ld8 r20=[r19] ;;
-	shr.u r22=r20,r21 ;;
-	tbit.nz p6,p0=r22,0 ;;
-	(p6) br.cond.dpnt.few b6 ;;
+	shr.u r22=r20,r21
+	cmp.eq p7,p0=0,r20 ;;          // an empty word: its 64 vectors at once (r18 is its top)
+	tbit.nz p6,p0=r22,0
+	(p7) adds r18=-63,r18 ;;
+	(p6) br.cond.dpnt.few b6
 	adds r18=-1,r18 ;;
-	cmp.leu p7,p0=16,r18
+	cmp.le p7,p0=16,r18
 	(p7) br.cond.sptk.few 1b ;;
 	mov r18=0
 	br.cond.sptk.few b6 ;;
@@ -1027,6 +1031,25 @@ guest_start:
 	ld8 r10=[r9] ;;
 	say g_back
 	sayhex2 r10, r16
+	mov r9=0x50 ;;                 // tpr.mic = 5 (a_int: vtpr) masks the classes up to 5
+	mov cr.tpr=r9 ;;
+	mov r8=IRQ + 1 ;;
+	break.m 0x102 ;;               // hypercall: vector IRQ + 1 pending while masked
+	movl r9=irq_seen ;;
+	ld8 r10=[r9] ;;
+	say g_masked
+	sayhex r10
+	mov cr.tpr=r0 ;;               // a_int: the interrupt comes right here
+	movl r9=irq_seen ;;
+	ld8 r10=[r9] ;;
+	say g_unmasked
+	sayhex r10
+	mov r8=IRQ2 ;;                 // unmasked: it comes at the hypercall's resume
+	break.m 0x102 ;;
+	movl r9=irq_seen ;;
+	ld8 r10=[r9] ;;
+	say g_atresume
+	sayhex r10
 	rsm 0x6000 ;;                  // psr.i and psr.ic off for the rfi
 	mov cr.ifs=r0
 	movl r9=after_rfi ;;
@@ -1154,6 +1177,9 @@ g_accel:   .asciz "guest: served from the VPD without a fault: psr after ssm psr
 g_nat:     .asciz "guest: bank-0 r17 NaT (ld8.s) kept by the emulated and the accelerated bsw = "
 g_accel2:  .asciz "guest: faults of mov-from-psr/cpuid, ssm/rsm, cover, bsw before and after = "
 g_pending: .asciz "guest: virtual interrupt pending with psr.i=0: not delivered, handled vector = "
+g_masked:  .asciz "guest: the next vector pending under tpr.mic=5 (vtpr, a_int): masked, last handled = "
+g_unmasked: .asciz "guest: mov cr.tpr=0 (a_int) unmasked it: the handler ran, last handled = "
+g_atresume: .asciz "guest: a vector of a higher class with psr.i=1 came at PAL_VPS_RESUME, last handled = "
 g_back:    .asciz "guest: ssm psr.i (a_int): the Virtual External Interrupt ran the guest's handler: vector, bank-1 r16 = "
 gi_ivr:    .asciz "guest: external interrupt handler (guest IVA+0x3000): cr.ivr, cr.iip = "
 g_rest:    .asciz "guest: ar.itc, psr.l, itc.i, itr, the debug/key/perf registers, ptc/ptr, tpa, tak, vmsw: each intercepted\n"
