@@ -1,4 +1,4 @@
-// c03_mov_from_ar: mov.m r1 = ar.itc at PSR.vm = 1 (cause 3): intercepted at cpl 0, target untouched; a target outside the frame is Illegal Operation first; mov.m r1 = ar.k5 natively; at cpl 3 with PSR.si = 0 it runs natively
+// c03_mov_from_ar: mov.m r1 = ar.itc at PSR.vm = 1 (cause 3): intercepted at cpl 0, target untouched; a target outside the frame is Illegal Operation first; mov.m r1 = ar.k5 natively; at cpl 3 with PSR.si = 0 it runs natively, with PSR.si = 1 it is a Privileged Register fault
 	.include "vtilib.inc"
 	PROGRAM c03_mov_from_ar
 test_main:
@@ -15,6 +15,8 @@ test_main:
 	(p6) mov r24=1
 	(p7) mov r24=0 ;;
 	CHECK "at cpl 3: r8 = the ITC", r24, 1
+	GUEST g0, GUEST_PSR | PSR_CPL3 | (1 << 23)
+	CHECK_GENEX "at cpl 3 with PSR.si = 1: Privileged Register", 2
 	GUEST gf
 	CHECK_GENEX "target r40 outside the empty frame: Illegal Operation", 0
 	mov r24=ar.k5

@@ -1,4 +1,4 @@
-// c04_mov_to_cr: mov cr = r2 at PSR.vm = 1 (cause 4); the VMM emulates it into vcr[] and the guest reads it back; a_to_int_cr, a_int (tpr), vdc d_itm / d_extint
+// c04_mov_to_cr: mov cr = r2 at PSR.vm = 1 (cause 4); the VMM emulates it into vcr[] and the guest reads it back; a_to_int_cr, a_int (tpr, not eoi), vdc d_itm / d_extint
 	.include "vtilib.inc"
 	PROGRAM c04_mov_to_cr
 test_main:
@@ -30,6 +30,16 @@ test_main:
 	CHECK_BREAK "round trip"
 	CHECK "guest r8 = the value it wrote, through the VMM", r8, 0x1234
 	CHECK_VPD "vcr[0] (vdcr) holds it", VCR+0*8, 0x1234
+	GUEST g6
+	CHECK_VFAULT "(p6) mov cr.dcr=r9 with p6 = 1, after a (p7) one with p7 = 0", 4, g6b, 1
+	GUEST g7
+	CHECK_VFAULT "in slot 0 of an MLX bundle", 4, g7b, 0
+	CHECK "the movl has not run", r10, 0
+	RESUME_NEXT
+	CHECK_BREAK "after skipping to slot 1 of the MLX bundle"
+	CHECK "the movl ran", r10, 0x123456789abc
+	GUEST g8
+	CHECK_GENEX "mov cr.ivr=r9 (read-only): Illegal Operation", 0
 	// interruption CRs: intercepted without a_to_int_cr, served from the VPD with it
 	GUEST g2
 	CHECK_VFAULT "mov cr.iim=r9 without a_to_int_cr", 4, g2b, 0
@@ -51,6 +61,8 @@ test_main:
 	GUEST g3
 	CHECK_BREAK "mov cr.tpr=r9 with a_int"
 	CHECK_VPD "vcr[66] (vtpr) = r9", VCR+66*8, 0x10
+	GUEST g5
+	CHECK_VFAULT "a_int does not serve cr.eoi", 4, g5b, 0
 	mov r3=cr.tpr ;;
 	CHECK "the real cr.tpr is untouched", r3, 0x10000
 	// vdc.d_extint: cr.tpr is the real one
@@ -100,5 +112,32 @@ g4:	movl r9=0x7fffffffffff ;;
 g4b:	{ .mmi
 	  nop.m 0
 	  mov cr.itm=r9
+	  nop.i 0 ;; }
+	GUEST_END
+g5:	mov r9=0 ;;
+g5b:	{ .mmi
+	  mov cr.eoi=r9
+	  nop.m 0
+	  nop.i 0 ;; }
+	GUEST_END
+g6:	cmp.eq p6,p7=r0,r0
+	mov r9=0x77 ;;
+	{ .mmi
+	  (p7) mov cr.dcr=r9
+	  nop.m 0
+	  nop.i 0 ;; }
+g6b:	{ .mmi
+	  nop.m 0
+	  (p6) mov cr.dcr=r9
+	  nop.i 0 ;; }
+	GUEST_END
+g7:	mov r10=0 ;;
+g7b:	{ .mlx
+	  mov cr.dcr=r9
+	  movl r10=0x123456789abc ;; }
+	GUEST_END
+g8:	{ .mmi
+	  nop.m 0
+	  mov cr.ivr=r9
 	  nop.i 0 ;; }
 	GUEST_END

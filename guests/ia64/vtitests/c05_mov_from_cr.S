@@ -1,4 +1,4 @@
-// c05_mov_from_cr: mov r1 = cr at PSR.vm = 1 (cause 5): intercepted, target untouched, the VMM answers from vcr[]; a_from_int_cr serves the interruption CRs only, a_int serves tpr but not ivr; vdc d_extint / d_itm read the real tpr / itm; a target outside the frame is Illegal Operation first; cpl 3 Privileged Operation
+// c05_mov_from_cr: mov r1 = cr at PSR.vm = 1 (cause 5): intercepted, target untouched, the VMM answers from vcr[]; a_from_int_cr serves the interruption CRs only, a_int serves tpr but not ivr or irr0; vdc d_extint / d_itm read the real tpr / itm; a target outside the frame is Illegal Operation first; cpl 3 Privileged Operation
 	.include "vtilib.inc"
 	PROGRAM c05_mov_from_cr
 test_main:
@@ -32,6 +32,8 @@ test_main:
 	CHECK "r8 = vtpr", r8, 0x50
 	GUEST g5
 	CHECK_VFAULT "a_int does not serve cr.ivr", 5, g5b, 1
+	GUEST g7
+	CHECK_VFAULT "a_int does not serve cr.irr0", 5, g7b, 0
 	VTI_CONTROLS 0, D_EXTINT
 	mov r25=cr.tpr ;;
 	GUEST g4
@@ -92,6 +94,13 @@ g6b:	{ .mmi
 gf:	alloc r14=ar.pfs,0,0,0,0 ;;
 	{ .mmi
 	  mov r40=cr.iip
+	  nop.m 0
+	  nop.i 0 ;; }
+	GUEST_END
+g7:	mov r8=0 ;;
+	srlz.d ;;
+g7b:	{ .mmi
+	  mov r8=cr.irr0
 	  nop.m 0
 	  nop.i 0 ;; }
 	GUEST_END

@@ -1,4 +1,4 @@
-// c10_mov_to_rr: mov rr[r3] = r2 at PSR.vm = 1 (cause 10): intercepted in slots 1 and 0, the real RR untouched; cpl 3 Privileged Operation; a NaT index faults first
+// c10_mov_to_rr: mov rr[r3] = r2 at PSR.vm = 1 (cause 10): intercepted in slots 1 and 0, the real RR untouched; cpl 3 Privileged Operation; a NaT index faults first, after the privilege check
 	.include "vtilib.inc"
 	PROGRAM c10_mov_to_rr
 test_main:
@@ -16,6 +16,8 @@ test_main:
 	CHECK_NATC "NaT in r10"
 	LDQ r24, rec_iip
 	CHECK "NaT in r10: IIP", r24, gnb
+	GUEST gn, GUEST_PSR | PSR_CPL3
+	CHECK_GENEX "NaT index at cpl 3: Privileged Operation comes first", 1
 	TEST_END
 
 g0:
