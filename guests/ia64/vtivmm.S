@@ -831,7 +831,7 @@ unexpected:
 	br.call.sptk.many b0=exit ;;
 	.endp on_break
 
-// ---- the guest kernel: cpl 0, PSR.vm = 1, data translation through the VMM's DTRs --------
+// ---- the guest kernel: cpl 0, PSR.vm = 1, translated by the VMM's ITRs and DTRs --------------
 	.macro say msg
 	movl r36=\msg ;;
 	br.call.sptk.many b0=puts ;;
