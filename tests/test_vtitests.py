@@ -58,6 +58,13 @@ def test_every_source_has_an_image():
         assert f"PROGRAM {src.stem}\n" in text, f"{src.name}: PROGRAM {src.stem} missing"
 
 
+def test_readme_table_lists_every_program():
+    text = (ROOT / "README.md").read_text()
+    table = text.split("## VT-i conformance suite", 1)[1]
+    listed = {line.split("`")[1] for line in table.splitlines() if line.startswith("| `")}
+    assert listed == set(PROGRAMS)
+
+
 @needs_binutils
 def test_a_failing_check_fails_the_run(tmp_path):
     """The report itself: a wrong expectation prints FAIL and the run exits with code 1; an
