@@ -226,11 +226,11 @@ for _h, _hn in ((0, ""), (3, ".nta")):
     row(M, 4, f"m=0 x=0 x6a=59 hint={_h}", "M4", "st8.spill" + _hn, "[r{r3}]=r{r2}", "st")
     row(M, 5, f"x6a=59 hint={_h}", "M5", "st8.spill" + _hn, "[r{r3}]=r{r2},{imm9}", "st")
 
-# line prefetch (M13): a hint, executed as a no-op
+# line prefetch (M13): a hint, executed as a no-op; the .fault forms translate like a load
 for _x6, _k in ((44, ""), (45, ".excl"), (46, ".fault"), (47, ".fault.excl")):
     for _h, _hn in ((0, ""), (1, ".nt1"), (2, ".nt2"), (3, ".nta")):
         row(M, 6, f"m=0 x=0 x6a={_x6} hint={_h}", "M28", "lfetch" + _k + _hn, "[r{r3}]",
-            "lfetch")
+            "lfetch_fault" if "fault" in _k else "lfetch")
 
 # -- B unit ----------------------------------------------------------------------------------
 B = "B"

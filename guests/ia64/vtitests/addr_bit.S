@@ -1,4 +1,4 @@
-// addr_bit: the uppermost implemented VA bit (50) is unavailable at PSR.vm = 1: loads and stores with bits 60-49 not all equal are Unimplemented Data Address (General Exception, Reserved Register/Field, IFA, ISR.r/w), a branch there the Unimplemented Instruction Address fault (vector 0x5e00, ISR.ui); the same accesses at PSR.vm = 0 miss the TLB (bit 50 is implemented there); bit 48 and bits 60-49 all set are implemented for the guest; physical-mode addresses are not affected
+// addr_bit: the uppermost implemented VA bit (50) is unavailable at PSR.vm = 1: loads and stores with bits 60-49 not all equal are Unimplemented Data Address (General Exception, Reserved Register/Field, IFA, ISR.r/w), a branch there the Unimplemented Instruction Address fault (vector 0x5e00, ISR.ui); the same accesses at PSR.vm = 0 miss the TLB (bit 50 is implemented there); bit 48 and bits 60-49 all set are implemented for the guest; ld8.s defers, lfetch ignores, fc / lfetch.fault / probe.fault fault with ISR.na and their non-access code; physical-mode addresses are not affected
 	.include "vtilib.inc"
 	PROGRAM addr_bit
 	TOP = ((1 << 11) - 1) << 50    // bits 60-50 set, 49 clear: sign-extended from bit 50 only
@@ -48,6 +48,25 @@ test_main:
 	CHECK_VECTOR "a store to bits 60-50 at PSR.vm = 1", V_GENEX
 	LDQ r24, rec_isr
 	CHECK_MASK "store: ISR.code = Reserved Register/Field, ISR.w", r24, 0x7000000f0, 0x200000030
+	movl r10=TOP | 0x8000
+	GUEST gspec, VMODE
+	CHECK_BREAK "ld8.s and lfetch at bits 60-50: no fault"
+	CHECK "ld8.s deferred the fault: r8 is a NaT", r9, 1
+	.irp n, 0,1,2
+	movl r10=TOP | 0x8000
+	GUEST gna\n, VMODE
+	CHECK_VECTOR "non-access \n at bits 60-50: Unimplemented Data Address", V_GENEX
+	LDQ r24, rec_isr
+	movl r25=0x8000000ff ;;
+	and r24=r24,r25
+	LDQ r25, gna_isr + 8 * \n
+	CHECKR "non-access \n (fc, lfetch.fault, probe.w.fault): ISR.na and its code", r24, r25
+	.endr
+	movl r10=TOP | 0x8000
+	GUEST gna1, VMODE & ~PSR_VM
+	CHECK_VECTOR "lfetch.fault at PSR.vm = 0: Alternate Data TLB miss", 0x1000
+	LDQ r24, rec_isr
+	CHECK_MASK "its ISR.na and code lfetch", r24, 0x80000000f, 0x800000004
 	movl r10=TOP | 0x20000
 	GUEST gjump, VMODE
 	CHECK_VECTOR "a branch to bits 60-50 at PSR.vm = 1: Unimplemented Instruction Address", V_LPT
@@ -89,3 +108,21 @@ gstore:	nop.m 0 ;;
 gjump:	mov b6=r10 ;;
 	br.cond.sptk.many b6 ;;
 	GUEST_END
+gspec:	nop.m 0 ;;
+	ld8.s r8=[r10] ;;
+	lfetch [r10] ;;
+	tnat.nz p6,p7=r8 ;;
+	(p6) mov r9=1
+	(p7) mov r9=0
+	GUEST_END
+gna0:	fc r10 ;;
+	GUEST_END
+gna1:	lfetch.fault [r10] ;;
+	GUEST_END
+gna2:	probe.w.fault r10,0 ;;
+	GUEST_END
+	.data
+	.align 8
+gna_isr:                           // ISR.na | the Reserved Register/Field code | the na code
+	.quad 0x800000031, 0x800000034, 0x800000035
+	.text

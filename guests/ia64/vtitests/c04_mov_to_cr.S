@@ -1,4 +1,4 @@
-// c04_mov_to_cr: mov cr = r2 at PSR.vm = 1 (cause 4); the VMM emulates it into vcr[] and the guest reads it back; a_to_int_cr, a_int (tpr, not eoi), vdc d_itm / d_extint
+// c04_mov_to_cr: mov cr = r2 at PSR.vm = 1 (cause 4); the VMM emulates it into vcr[] and the guest reads it back; a_to_int_cr, a_int (tpr, not eoi), vdc d_itm / d_extint (65-71 only, not lid or itv)
 	.include "vtilib.inc"
 	PROGRAM c04_mov_to_cr
 test_main:
@@ -71,6 +71,10 @@ test_main:
 	CHECK_BREAK "mov cr.tpr=r9 with d_extint"
 	mov r3=cr.tpr ;;
 	CHECK "the real cr.tpr = r9", r3, 0x10
+	GUEST g9
+	CHECK_VFAULT "d_extint does not cover cr.itv (72)", 4, g9b, 1
+	GUEST g10
+	CHECK_VFAULT "d_extint does not cover cr.lid (64)", 4, g10b, 0
 	mov r3=r0 ;;
 	movl r3=0x10000 ;;
 	mov cr.tpr=r3 ;;
@@ -139,5 +143,17 @@ g7b:	{ .mlx
 g8:	{ .mmi
 	  nop.m 0
 	  mov cr.ivr=r9
+	  nop.i 0 ;; }
+	GUEST_END
+g9:	mov r9=0x10000 ;;
+g9b:	{ .mmi
+	  nop.m 0
+	  mov cr.itv=r9
+	  nop.i 0 ;; }
+	GUEST_END
+g10:	mov r9=0 ;;
+g10b:	{ .mmi
+	  mov cr.lid=r9
+	  nop.m 0
 	  nop.i 0 ;; }
 	GUEST_END

@@ -1,4 +1,4 @@
-// c40_vmsw: vmsw.0/vmsw.1 (cause 40): intercepted in slots 0 and 1 when the code is not on an execute-only page (physical mode, or an ITR with ar = 3); on an execute-only ITLB page (ar = 7, PSR.it = 1) vmsw.0 leaves PSR.vm = 1 and vmsw.1 enters it without a fault, unless vdc.d_vmsw; cpl 3 Privileged Operation
+// c40_vmsw: vmsw.0/vmsw.1 (cause 40): intercepted in slots 0 and 1 when the code is not on an execute-only page (physical mode, or an ITR with ar = 3); on an execute-only ITLB page (ar = 7, PSR.it = 1) vmsw.0 leaves PSR.vm = 1 and vmsw.1 enters it without a fault, unless vdc.d_vmsw or the VM features are off (PAL_PROC_SET_FEATURES, when PAL_VP_* are unimplemented); cpl 3 Privileged Operation
 	.include "vtilib.inc"
 	PROGRAM c40_vmsw
 	IMAGE = 0x100000
@@ -18,6 +18,23 @@
 	srlz.i ;;
 	ssm PSR_IC ;;
 	srlz.d ;;
+	.endm
+	.macro SET_FEATURES bits       // PAL_PROC_SET_FEATURES (static)
+	mov r28=18
+	movl r29=\bits
+	LDQ r3, pal_entry
+	movl r14=.Lf\@ ;;
+	mov b6=r3
+	mov b0=r14 ;;
+	br.cond.sptk.many b6 ;;
+.Lf\@:
+	.endm
+	.macro REGISTER                // PAL_VP_REGISTER(VPD, ivt, 0) -> r8
+	mov r28=269
+	movl r29=VPD
+	movl r30=ivt
+	mov r31=0 ;;
+	br.call.sptk.many b0=pal_stacked ;;
 	.endm
 test_main:
 	GUEST g1
@@ -42,6 +59,17 @@ test_main:
 	GUEST g1, GUEST_PSR | PSR_IT
 	CHECK_VFAULT "vmsw.0 on an execute-only page with vdc.d_vmsw", 40, g1b, 0
 	VTI_CONTROLS 0, 0
+	SET_FEATURES 1 << 54
+	CHECK "PAL_PROC_SET_FEATURES without VM (bit 40): status 0", r8, 0
+	REGISTER
+	CHECK "VM features off: PAL_VP_REGISTER is unimplemented (-1)", r8, -1
+	GUEST g1, GUEST_PSR | PSR_IT
+	CHECK_VFAULT "vmsw.0 on an execute-only page with the VM features off", 40, g1b, 0
+	SET_FEATURES (1 << 40) | (1 << 54)
+	REGISTER
+	CHECK "VM features on again: PAL_VP_REGISTER status 0", r8, 0
+	GUEST g1, GUEST_PSR | PSR_IT
+	CHECK_BREAK "vmsw.0 on an execute-only page again"
 	GUEST g1, GUEST_PSR | PSR_IT | PSR_CPL3
 	CHECK_GENEX "at cpl 3: Privileged Operation", 1
 	rsm PSR_IC ;;

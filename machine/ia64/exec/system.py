@@ -408,6 +408,20 @@ def build_probe(cpu, insn, ip):
     return f
 
 
+@sem("lfetch_fault")
+def build_lfetch_fault(cpu, insn, ip):
+    """lfetch.fault (SDM vol 3 lfetch): a non-access reference that raises the faults a load
+    would, with ISR.na and code lfetch (the prefetch itself is not modelled)."""
+    r3, gr, nat = insn.v["r3"], cpu.gr, cpu.nat
+
+    def f():
+        if nat[r3]:
+            raise Interruption(F.NAT_CONSUMPTION, F.NAT_REG | F.ISR_NA | F.NA_LFETCH)
+        if cpu.psr & P.DT:
+            cpu.probe_pa(gr[r3], R, F.ISR_NA | F.NA_LFETCH)
+    return f
+
+
 @sem("fc")
 def build_fc(cpu, insn, ip):
     r3, gr, nat = insn.v["r3"], cpu.gr, cpu.nat
