@@ -59,11 +59,16 @@ def test_resumes_and_faults_alternate_in_the_log_and_stats_agree_with_the_machin
     assert out[-2] == "[guest exit code 0]"
     cpu = s.machine.cpu
     recs = list(s.exitlog.records)
-    faults = [r for r in recs if r.kind == "exit" and r.reason]
+    faults = [r for r in recs if r.kind == "exit" and r.reason in CAUSE_NAMES]
     assert len(faults) == sum(cpu.vti.counts.values())
+    # every other interruption of the guest goes to the VMM too: the hypercalls (break)
+    others = {r.name for r in recs if r.kind == "exit" and r.reason not in CAUSE_NAMES}
+    assert {"BREAK_INSTRUCTION", "VIRTUAL_EXTERNAL_INTERRUPT"} <= others
+    exits = [r for r in recs if r.kind == "exit"]
+    assert len(exits) == len([r for r in recs if r.kind == "entry"])   # resume for each
     assert recs[0].kind == "entry" and recs[0].name == "PAL_VPS_RESUME_NORMAL"
     for a, b in zip(recs, recs[1:]):
-        if a.kind == "exit" and a.reason:
+        if a.kind == "exit" and a.reason in CAUSE_NAMES:
             assert b.kind == "entry"                   # each fault is followed by a resume
             assert a.root_icount == b.icount - a.icount > 0
     stats = run(s, "info exits stats")
@@ -172,7 +177,7 @@ def test_completion_knows_causes_pal_names_and_vpd_fields():
 
 def test_catch_the_virtual_external_interrupt():
     """vtivmm pends a virtual interrupt (vhpi); with vac.a_int the processor delivers the
-    Virtual External Interrupt (0x3400) when vpsr.i and vtpr allow: an exit of reason 0."""
+    Virtual External Interrupt (0x3400) when vpsr.i and vtpr allow: an exit whose reason is its IVT offset."""
     s = session("vtivmm")
     out = run(s, "catch vmexit VEI", "run")
     cpu = s.machine.cpu
@@ -181,9 +186,25 @@ def test_catch_the_virtual_external_interrupt():
     assert s.arch.pc() == cpu.cr[2] + 0x3400 and cpu.vti.last.kind == "vext"
     vhpi = cpu.bus.read(cpu.vti.vp().vpd_pa + V.VHPI, 8)
     r = s.exitlog.last()
-    assert (r.reason, r.name, r.qualification) == (0, "VIRTUAL_EXTERNAL_INTERRUPT", vhpi)
+    assert (r.reason, r.name, r.qualification) == (0x3400, "VIRTUAL_EXTERNAL_INTERRUPT", vhpi)
     detail = run(s, f"info exit {r.index}")
-    assert detail[1].split() == ["event", "0", "VIRTUAL_EXTERNAL_INTERRUPT"]
+    assert detail[1].split() == ["event", str(0x3400), "VIRTUAL_EXTERNAL_INTERRUPT"]
     assert detail[2].split()[:2] == ["vhpi", f"{vhpi:#x}"]
     assert detail[-1] == "  responsible VPD field: vac bit 0 (a_int)"
     assert vhpi > 0 and cpu.bus.read(cpu.vti.vp().vpd_pa + V.VAC, 8) & V.A_INT
+
+
+def test_the_guests_other_interruptions_are_exits_to_the_vmm():
+    """A hypercall (break at PSR.vm = 1) reaches the VMM's IVT: an exit of reason 0x2c00 with
+    the ISR as its qualification; `catch vmexit break_instruction` stops at it."""
+    s = session("vtivmm")
+    out = run(s, "catch vmexit break_instruction", "run")
+    cpu = s.machine.cpu
+    assert any("interruption Break Instruction (IVT 0x2c00)" in line for line in out)
+    r = s.exitlog.last()
+    assert (r.reason, r.qualification) == (0x2C00, cpu.cr[17])
+    assert r.guest_rip == cpu.cr[19] | (cpu.cr[16] >> 41 & 3) and cpu.cr[16] & P.VM
+    assert s.arch.pc() == cpu.cr[2] + 0x2C00 and s.evaluator().eval("$cause") == 0x2C00
+    detail = run(s, f"info exit {r.index}")
+    assert detail[1].split()[:3] == ["vector", str(0x2C00), "BREAK_INSTRUCTION"]
+    assert detail[2].startswith(f"  ISR                {cpu.cr[17]:#x}  ISR ")

@@ -48,7 +48,8 @@ class DeliveryMixin:
         self.last_interruption = (e.vector, ip, ri, isr)
         if self.observer is not None:
             self.notify("interruption", {"vector": e.vector, "name": F.VECTOR_NAMES.get(
-                e.vector, hex(e.vector)), "ip": ip, "slot": ri, "isr": isr, "ifa": e.ifa})
+                e.vector, hex(e.vector)), "ip": ip, "slot": ri, "isr": isr, "ifa": e.ifa,
+                "vm": bool(psr & P.VM)})
         post = getattr(e, "post", None)         # a virtualization fault: GR24/GR25 (vti.py)
         if post is not None:
             post(self)

@@ -19,7 +19,8 @@ from .stepping import SteppingMixin
 from .symbols import Symbols
 from .watch import MemWatch, RegVmcsWatch, fmt_value
 
-EXIT_KINDS = ("vmexit", "vfault", "vext")       # VT-x exit; VT-i fault, virtual interrupt
+# VT-x exit; VT-i fault, virtual interrupt, other interruption of the guest (to the VMM)
+EXIT_KINDS = ("vmexit", "vfault", "vext", "vintr")
 ENTRY_KINDS = ("vmentry", "vresume")            # VT-x entry; VT-i resume
 VIRT_KINDS = (*EXIT_KINDS, *ENTRY_KINDS, "vmfail")
 VIRT_CATCHES = ("vmexit", "vmentry", "vmentry-fail", "vmx", "vfault", "vmsw")

@@ -101,16 +101,15 @@ def exits_lines(s, count=None, reasons=None, first=None, last=None, all_kinds=Fa
 # the words of `info exit N`: VT-x's, and VT-i's where they differ
 LABELS = {"VT-x": {"reason": "exit reason", "qual": "qualification", "rip": "guest RIP",
                    "detail": "outcome", "ctl": "VMCS"},
-          "VT-i": {"reason": "cause (GR24)", "qual": "opcode (GR25)", "rip": "guest IP",
-                   "detail": "instruction", "ctl": "VPD"}}
+          "VT-i": {"rip": "guest IP", "detail": "instruction", "ctl": "VPD"}}
 
 
 def exit_detail_lines(s, index: int) -> list[str]:
     r = s.exitlog.get(index)
     vti = s.arch.virt_name == "VT-i"
     L = LABELS[s.arch.virt_name]
-    if vti and r.reason == 0:                  # the Virtual External Interrupt: no GR24/25
-        L = {**L, "reason": "event", "qual": "vhpi"}
+    if vti:
+        L = {**L, **s.arch.exit_labels(r)}
     kind = {"exit": "VM exit", "entry": "VM entry", "entry-fail": "VM-entry failure"}[r.kind]
     head = s.arch.event_title(r) if vti else f"{kind} #{r.index}"
     out = [f"{head} at instruction {r.icount}" +
@@ -156,18 +155,19 @@ def stats_lines(s) -> list[str]:
     n_entry = sum(v[0] for (k, _), v in st.items() if k == "entry")
     n_fail = sum(v[0] for (k, _), v in st.items() if k == "entry-fail")
     if s.arch.virt_name == "VT-i":          # no failed entries: a resume always resumes
-        out = [f"{n_exit} VT-i exits (virtualization faults, virtual interrupts), "
+        out = [f"{n_exit} VT-i exits (virtualization faults, interruptions), "
                f"{n_entry} resumes"]
     else:
         out = [f"{n_exit} VM exits, {n_entry} VM entries, {n_fail} failed entries"]
-    out.append(f"  {'reason':<26} {'count':>8} {'root instructions':>18} {'average':>9}")
     rows = sorted(((k, r), v) for (k, r), v in st.items() if k != "entry")
+    w = max([26] + [len(s.arch.reason_name(r)) + 1 for (_, r), _ in rows if r >= 0])
+    out.append(f"  {'reason':<{w}} {'count':>8} {'root instructions':>18} {'average':>9}")
     for (k, reason), (count, root) in rows:
         name = s.arch.reason_name(reason) if reason >= 0 else "VMfail"
         if k == "entry-fail":
             name = f"entry failure: {name}"
         avg = f"{root / count:.1f}" if count else "-"
-        out.append(f"  {name:<26} {count:>8} {root:>18} {avg:>9}")
+        out.append(f"  {name:<{w}} {count:>8} {root:>18} {avg:>9}")
     return out
 
 

@@ -246,7 +246,7 @@ class IA64Arch:
     def catch_completions(self, kind: str) -> list[str]:
         """Names for `catch vfault` (causes) and `catch pal` (procedures, VPS services)."""
         if kind == "vfault":
-            return [n for c, n in sorted(vti.REASONS.items()) if c != vti.VEI]
+            return [n for c, n in sorted(vti.CAUSE_NAMES.items())]
         return sorted(vti.PAL_BY_NAME)
 
     def vector_completions(self) -> list[str]:
@@ -265,6 +265,8 @@ class IA64Arch:
         for the Virtual External Interrupt, vhpi."""
         if reason == vti.VEI:
             return f"vhpi {q}"
+        if reason not in vti.CAUSE_NAMES:
+            return f"ISR {regs.fields(q, regs.ISR)}"
         try:
             return slot_text(decode_slot("B" if 36 <= reason <= 40 else "M", q))
         except Exception:  # noqa: BLE001 - a VMM-written GR25 may not decode
@@ -297,12 +299,23 @@ class IA64Arch:
         return {"exit_reason": ev.reason, "cause": ev.reason, "opcode": ev.qualification,
                 "guest_rip": ev.guest_rip, "guest_ip": ev.guest_rip}
 
+    def exit_labels(self, r) -> dict:
+        """The words `info exit N` uses for this record's reason and qualification."""
+        if r.reason == vti.VEI:
+            return {"reason": "event", "qual": "vhpi"}
+        if r.reason not in vti.CAUSE_NAMES:
+            return {"reason": "vector", "qual": "ISR"}
+        return {"reason": "cause (GR24)", "qual": "opcode (GR25)"}
+
     def event_title(self, r) -> str:
         """How an exit-log record reads in a stop message."""
         if r.kind == "entry":
             return f"VT-i resume #{r.index}: {r.name}"
         if r.reason == vti.VEI:
             return f"VT-i exit #{r.index}: virtual external interrupt"
+        if r.reason not in vti.CAUSE_NAMES:
+            return (f"VT-i exit #{r.index}: interruption {vectors.vector_name(r.reason)} "
+                    f"(IVT {r.reason:#06x})")
         return f"VT-i exit #{r.index}: virtualization fault {r.name} (cause {r.reason})"
 
     def _describe(self, addr: int) -> str:
@@ -380,6 +393,8 @@ class IA64Arch:
                     irq = cpu.highest_deliverable()
                     if irq is not None:
                         observer("interrupt", (irq, None))
+                if payload.get("vm") and vec not in vti.OWN_EVENTS:
+                    observer("vintr", payload)          # the guest's interruption: to the VMM
                 return False
             if kind == "pal":                   # catch keys: (index, args)
                 payload = (payload["index"], payload["args"])

@@ -9,16 +9,26 @@ guest run it without a fault, where there is one (vti.md 4.1, 4.2).
 """
 from __future__ import annotations
 
+from machine.ia64 import faults as F
 from machine.ia64 import vpd as V
 from machine.ia64.pal import PAL_NAMES, VPS, VSA_BASE
 from machine.ia64.vti import CAUSE_NAMES, EXTINT_CRS, INT_CRS
 
 from ...errors import VtdbgError
 from ..arch import VirtEvent
+from .vectors import NAMES as VECTOR_SLUGS
 
-VEI = 0                                   # the Virtual External Interrupt's "reason"
+# Reasons: a virtualization fault's is its cause (1-41); every other interruption taken at
+# PSR.vm = 1 also ends in the VMM (the IVT is the host's), and its reason is its IVT offset
+# (0x2c00 BREAK_INSTRUCTION, ..., 0x3400 the Virtual External Interrupt). Offsets are
+# multiples of 0x100 apart from 0x0000 (VHPT Translation), which no cause uses.
+VEI = F.VIRT_EXTERNAL_INT
 VEI_NAME = "VIRTUAL_EXTERNAL_INTERRUPT"
-REASONS = {VEI: VEI_NAME, **CAUSE_NAMES}
+OWN_EVENTS = (F.VIRTUALIZATION, F.VIRT_EXTERNAL_INT)        # reported as vfault / vext
+VECTOR_REASONS = {off: n.upper() for off, n in VECTOR_SLUGS.items()
+                  if off != F.VIRTUALIZATION}
+VECTOR_REASONS[VEI] = VEI_NAME
+REASONS = {**CAUSE_NAMES, **VECTOR_REASONS}
 ALIASES = {"VEI": VEI, "VEXT": VEI}
 CR_TPR, CR_ITM = 66, 1
 
@@ -71,7 +81,11 @@ def cause_of(cause: int, opcode: int, vei: bool = False) -> tuple[str, str, int 
 
 
 def virt_event(cpu, kind: str, ev, vpd: int | None, insn_text) -> VirtEvent | None:
-    """A machine VtiEvent as a VirtEvent; insn_text(pc) -> the instruction's text."""
+    """A machine VtiEvent (or, for "vintr", an interruption record) as a VirtEvent;
+    insn_text(pc) -> the instruction's text."""
+    icount = cpu.icount
+    if kind == "vintr":
+        return _interruption(ev, icount)
     pc = ev.ip | ev.slot
     if kind == "vresume":
         name = VPS.get(ev.cause, "resume")
@@ -91,8 +105,17 @@ def virt_event(cpu, kind: str, ev, vpd: int | None, insn_text) -> VirtEvent | No
     return None
 
 
+def _interruption(ev: dict, icount: int) -> VirtEvent:
+    vec = ev["vector"]
+    return VirtEvent("exit", icount, vec, REASONS.get(vec, f"{vec:#06x}"), ev["isr"],
+                     ev["ip"] | ev["slot"], guest_linear=ev["ifa"],
+                     cause=f"an interruption at PSR.vm = 1 is delivered to the VMM's IVT "
+                           f"(IVA + {vec:#06x})")
+
+
 def reason_number(word: str) -> int | None:
-    """A VT-i exit reason: a cause by name (MOV_TO_CR, mov-to-cr) or number, or VEI."""
+    """A VT-i exit reason: a cause (MOV_TO_CR, mov-to-cr, 4) or an interruption by its IVT
+    name or offset (BREAK_INSTRUCTION, 0x2c00; VEI = VIRTUAL_EXTERNAL_INTERRUPT)."""
     try:
         n = int(word, 0)
     except ValueError:
@@ -102,7 +125,7 @@ def reason_number(word: str) -> int | None:
         hits = [c for c, nm in REASONS.items() if nm == key] or \
             [c for c, nm in REASONS.items() if nm.startswith(key)]
         if len(hits) > 1:
-            raise VtdbgError(f"ambiguous cause {word}: "
+            raise VtdbgError(f"ambiguous reason {word}: "
                              f"{', '.join(REASONS[h] for h in hits)}") from None
         return hits[0] if hits else None
     return n if n in REASONS else None
@@ -110,7 +133,7 @@ def reason_number(word: str) -> int | None:
 
 def parse_cause(word: str) -> tuple[int, str]:
     n = reason_number(word)
-    if n is None or n == VEI:
+    if n not in CAUSE_NAMES:
         raise VtdbgError(f"no virtualization-fault cause {word} (1-41 or a name such as "
                          "MOV_TO_CR, THASH; `info exit-reasons` lists them)")
     return n, REASONS[n]
