@@ -58,6 +58,18 @@ def test_every_source_has_an_image():
         assert f"PROGRAM {src.stem}\n" in text, f"{src.name}: PROGRAM {src.stem} missing"
 
 
+def test_a_broken_model_fails_the_program(monkeypatch):
+    """The suite sees a model that forgets GR24/GR25: the program reports FAIL, exit code 1."""
+    from machine.ia64.vti import VirtualizationFault
+    monkeypatch.setattr(VirtualizationFault, "post", lambda self, cpu: None)
+    m, stop = run_program(SUITE / "c04_mov_to_cr.elf")
+    out = m.console_output().decode()
+    assert (stop.kind, stop.code) == (StopKind.EXIT, 1), out
+    assert "FAIL mov cr.dcr=r9: GR24 = cause 4: expected 0x0000000000000004, actual " \
+           "0x00000000b0b0b0b0" in out.splitlines()
+    assert out.splitlines()[-1].startswith("FAIL c04_mov_to_cr: ")
+
+
 def test_readme_table_lists_every_program():
     text = (ROOT / "README.md").read_text()
     table = text.split("## VT-i conformance suite", 1)[1]
