@@ -11,8 +11,8 @@ from vtdbg.tui.app import VtdbgApp
 pytest.importorskip("pytest_textual_snapshot")
 
 
-def app_after(*commands: str) -> tuple[VtdbgApp, object]:
-    app = VtdbgApp(make_session("minivmm"))
+def app_after(*commands: str, guest: str = "minivmm") -> tuple[VtdbgApp, object]:
+    app = VtdbgApp(make_session(guest))
 
     async def run_before(pilot) -> None:
         for c in commands:
@@ -46,4 +46,11 @@ def test_vmcs_tab_120x40(snap_compare):
 
 def test_wide_200x50(snap_compare):
     app, before = app_after("catch vmexit cpuid", "continue", "stepi 3")
+    assert snap_compare(app, terminal_size=(200, 50), run_before=before)
+
+
+def test_vti_vpd_pane_200x50(snap_compare):
+    """vtivmm stopped at a guest's mov-from-psr fault: the VPD pane with vac bit 3 marked,
+    the exit log with VT-i's causes."""
+    app, before = app_after("catch vfault MOV_FROM_PSR", "continue", guest="ia64/vtivmm")
     assert snap_compare(app, terminal_size=(200, 50), run_before=before)
