@@ -408,28 +408,17 @@ def build_probe(cpu, insn, ip):
     return f
 
 
-@sem("lfetch_fault")
-def build_lfetch_fault(cpu, insn, ip):
-    """lfetch.fault (SDM vol 3 lfetch): a non-access reference that raises the faults a load
-    would, with ISR.na and code lfetch (the prefetch itself is not modelled)."""
-    r3, gr, nat = insn.v["r3"], cpu.gr, cpu.nat
-
-    def f():
-        if nat[r3]:
-            raise Interruption(F.NAT_CONSUMPTION, F.NAT_REG | F.ISR_NA | F.NA_LFETCH)
-        if cpu.psr & P.DT:
-            cpu.probe_pa(gr[r3], R, F.ISR_NA | F.NA_LFETCH)
-    return f
-
-
-@sem("fc")
+@sem("fc", "lfetch_fault")
 def build_fc(cpu, insn, ip):
+    """fc, and lfetch.fault (SDM vol 3 lfetch): non-access references that raise the faults
+    a load would, with ISR.na and their code (the flush or prefetch itself is not modelled)."""
     r3, gr, nat = insn.v["r3"], cpu.gr, cpu.nat
+    code = F.ISR_NA | (F.NA_FC if insn.sem == "fc" else F.NA_LFETCH)
 
     def f():
         if nat[r3]:
-            raise Interruption(F.NAT_CONSUMPTION, F.NAT_REG | F.ISR_NA | F.NA_FC)
+            raise Interruption(F.NAT_CONSUMPTION, F.NAT_REG | code)
         if cpu.psr & P.DT:
-            cpu.probe_pa(gr[r3], R, F.ISR_NA | F.NA_FC)
+            cpu.probe_pa(gr[r3], R, code)
     return f
 
