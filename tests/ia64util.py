@@ -95,3 +95,28 @@ def run_until_vector(cpu, limit: int = 10_000):
     if r == "break":
         return cpu.ip - IVA
     return None
+
+
+def cli_run(argv: list[str]) -> tuple[int, str]:
+    """vtdbg's command line in-process: (exit status, what it wrote to stdout, which the CLI
+    writes as bytes through sys.stdout.buffer)."""
+    import io
+    import sys
+
+    from vtdbg.cli import main
+    buf = io.BytesIO()
+
+    class Out:
+        buffer = buf
+
+        def write(self, s):
+            buf.write(s.encode())
+
+        def flush(self):
+            pass
+    old, sys.stdout = sys.stdout, Out()
+    try:
+        status = main(argv)
+    finally:
+        sys.stdout = old
+    return status, buf.getvalue().decode()

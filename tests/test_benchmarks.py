@@ -17,6 +17,6 @@ ROOT = Path(__file__).resolve().parent.parent
 ])
 def test_benchmark_runs(script, args, says):
     r = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), *args],
-                       capture_output=True, text=True, timeout=120)
+                       capture_output=True, text=True, timeout=120, check=False)
     assert r.returncode == 0, r.stderr
     assert says in r.stdout

@@ -10,7 +10,7 @@ from guests.build import build, have_ia64_tools
 from machine.events import StopKind
 from machine.ia64.board import IA64Machine, board_for
 from machine.loader import LoadError
-from tests.ia64util import needs_binutils
+from tests.ia64util import cli_run, needs_binutils
 
 EXPECTED = {
     "hello": "Hello from the vtdbg IA-64 model!\n",
@@ -184,30 +184,11 @@ def test_board_choice_and_loader_errors(tmp_path):
         Machine().load(str(find("ia64/hello").elf))
 
 
-def test_cli_runs_the_ia64_hello(capsys):
-    import io
-    import sys
-
-    from vtdbg.cli import main
-    buf = io.BytesIO()
-
-    class Out:
-        buffer = buf
-
-        def write(self, s):
-            buf.write(s.encode())
-
-        def flush(self):
-            pass
-    old = sys.stdout
-    sys.stdout = Out()
-    try:
-        status = main(["run", str(find("ia64/hello").elf)])
-    finally:
-        sys.stdout = old
+def test_cli_runs_the_ia64_hello():
+    status, out = cli_run(["run", str(find("ia64/hello").elf)])
     assert status == 0
-    assert buf.getvalue().decode().startswith("Hello from the vtdbg IA-64 model!\n"
-                                              "[vtdbg] stopped: guest exit code 0")
+    assert out.startswith("Hello from the vtdbg IA-64 model!\n"
+                          "[vtdbg] stopped: guest exit code 0")
 
 
 @needs_binutils

@@ -4,6 +4,8 @@ columns; `catch vfault/pal/vmsw`; `info vpd` and `vpd.FIELD` read from and writt
 in memory; guest-only stepping through the VMM's fault handling."""
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from machine.ia64 import psr as P
@@ -67,7 +69,7 @@ def test_resumes_and_faults_alternate_in_the_log_and_stats_agree_with_the_machin
     exits = [r for r in recs if r.kind == "exit"]
     assert len(exits) == len([r for r in recs if r.kind == "entry"])   # resume for each
     assert recs[0].kind == "entry" and recs[0].name == "PAL_VPS_RESUME_NORMAL"
-    for a, b in zip(recs, recs[1:]):
+    for a, b in pairwise(recs):
         if a.kind == "exit" and a.reason in CAUSE_NAMES:
             assert b.kind == "entry"                   # each fault is followed by a resume
             assert a.root_icount == b.icount - a.icount > 0

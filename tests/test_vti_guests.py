@@ -5,15 +5,14 @@ the VPD stop the faults they cover, bsw and probe are emulated, a virtual interr
 guest's own IVT, and two runs are identical."""
 from __future__ import annotations
 
-import io
 import re
-import sys
 
 from guests import find
 from machine.events import StopKind
 from machine.ia64.board import IA64Machine
 from machine.ia64.disasm import disassemble
 from machine.ia64.vti import CAUSE_NAMES
+from tests.ia64util import cli_run
 
 IRQ = 0x51
 
@@ -105,7 +104,8 @@ def test_virtual_interrupts_reach_the_guest_handler():
                out.splitlines() if ln.startswith("guest: external interrupt handler")]
     # the handler's cr.iip (served from vcr by a_from_int_cr) is where each VEI came
     assert handled == [[IRQ, vext[0].ip], [IRQ + 1, vext[1].ip], [0x63, vext[2].ip]]
-    read = lambda a, n: bytes(m.cpu.bus.ram[a:a + n])             # noqa: E731
+    def read(a, n):
+        return bytes(m.cpu.bus.ram[a:a + n])
     before = [disassemble(read, v.ip + v.slot - 1, 1)[0].text for v in vext]
     assert before[0].endswith("ssm 0x4000;;") and before[1].endswith("mov cr.tpr=r0;;")
     # the third came at the resume after the hypercall: the VMM stepped past the break
@@ -119,23 +119,12 @@ def test_virtual_interrupts_reach_the_guest_handler():
         [True] * 3
 
 
-def test_vtdbg_run_prints_the_story(monkeypatch):
-    from vtdbg.cli import main
+def test_vtdbg_run_prints_the_story():
     texts = []
     for _ in range(2):
-        buf = io.BytesIO()
-
-        class Out:
-            buffer = buf
-
-            def write(self, s):
-                buf.write(s.encode())
-
-            def flush(self):
-                pass
-        monkeypatch.setattr(sys, "stdout", Out())
-        assert main(["run", str(find("ia64/vtivmm").elf)]) == 0
-        texts.append(buf.getvalue().decode())
+        status, out = cli_run(["run", str(find("ia64/vtivmm").elf)])
+        assert status == 0
+        texts.append(out)
     text = texts[0]
     assert texts[0] == texts[1]
     assert "guest: rfi emulated" in text and "vtivmm: done" in text

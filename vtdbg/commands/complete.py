@@ -7,6 +7,7 @@ import os
 import re
 
 from ..engine.breakpoints import ARCH_KINDS
+from ..errors import VtdbgError
 from .breaks import CATCH
 from .data import SETTINGS
 from .table import COMMANDS, INFO, SHOW
@@ -48,22 +49,22 @@ def candidates(interp, text: str) -> list[str]:
     if word.startswith("$"):
         names = set(s.arch.regs.names()) | set(s.variables) | set(s.event_vars)
         return sorted("$" + n for n in names if n.startswith(word[1:].lower()))
-    prefix, _, part = word.partition(".")
-    if prefix.lower() in ("vmcs", "vpd") and _:           # vmcs.FIELD / vpd.field
+    prefix, dot, part = word.partition(".")
+    if prefix.lower() in ("vmcs", "vpd") and dot:         # vmcs.FIELD / vpd.field
         return [f"{prefix}.{n}" for n in s.arch.control.names()
                 if n.upper().startswith(part.upper())]
     if not words:
         return [n for n in _cmd_names(interp) if n.startswith(word)]
     try:
         cmd = COMMANDS.find(words[0].split("/")[0])
-    except Exception:
+    except VtdbgError:
         return []
     kinds = cmd.complete
     if cmd.name == "info" and len(words) >= 2:
         try:
             cmd = INFO.find(words[1])
             kinds = cmd.complete
-        except Exception:
+        except VtdbgError:
             return []
     elif cmd.name == "info":
         return [n for n in sorted(INFO.commands) if n.startswith(word)]

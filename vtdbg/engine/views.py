@@ -155,8 +155,8 @@ def stats_lines(s) -> list[str]:
     n_entry = sum(v[0] for (k, _), v in st.items() if k == "entry")
     n_fail = sum(v[0] for (k, _), v in st.items() if k == "entry-fail")
     if s.arch.virt_name == "VT-i":          # no failed entries: a resume always resumes
-        out = [f"{n_exit} VT-i exits (virtualization faults, interruptions), "
-               f"{n_entry} resumes"]
+        out = [(f"{n_exit} VT-i exits (virtualization faults, interruptions), "
+                f"{n_entry} resumes")]
     else:
         out = [f"{n_exit} VM exits, {n_entry} VM entries, {n_fail} failed entries"]
     rows = sorted(((k, r), v) for (k, r), v in st.items() if k != "entry")

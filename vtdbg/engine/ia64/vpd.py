@@ -77,12 +77,13 @@ class IA64Vpd:
         if vp is None:
             if not vti.env:
                 return ["No virtual environment (PAL_VP_INIT_ENV has not been called)"]
-            return ["Virtual environment ready; no virtual processor (PAL_VP_CREATE has "
-                    "not been called)"]
+            return [("Virtual environment ready; no virtual processor (PAL_VP_CREATE has "
+                     "not been called)")]
         where = "guest running (PSR.vm = 1)" if self.cpu.psr & (1 << 46) else "VMM running"
         state = "current" if vti.current == vp.vpd else "created, not yet resumed"
-        lines = [f"VPD {vp.vpd:#x} (physical {vp.vpd_pa:#x}), {state}; {where}; "
-                 f"{len(vti.vps)} virtual processor{'s' if len(vti.vps) != 1 else ''}"]
+        n = len(vti.vps)
+        lines = [(f"VPD {vp.vpd:#x} (physical {vp.vpd_pa:#x}), {state}; {where}; "
+                  f"{n} virtual processor{'s' if n != 1 else ''}")]
         lines.append(f"host IVA {vp.host_iva:#x}" + (f", fault handler {vp.opt_handler:#x}"
                                                      if vp.opt_handler else ""))
         return lines

@@ -64,8 +64,8 @@ def _cr_control(cause: int, cr: int) -> tuple[str, str] | None:
 def cause_of(cause: int, opcode: int, vei: bool = False) -> tuple[str, str, int | None]:
     """(sentence, VPD field, bit) for a virtualization event."""
     if vei:
-        return ("a virtual interrupt (vhpi) above the guest's vtpr with vpsr.i set, "
-                "vac.a_int on", "vac", V.VAC_BITS.index("a_int"))
+        return (("a virtual interrupt (vhpi) above the guest's vtpr with vpsr.i set, "
+                 "vac.a_int on"), "vac", V.VAC_BITS.index("a_int"))
     if cause in (4, 5):
         cr = (opcode >> 20) & 0x7F
         what = f"mov {'to' if cause == 4 else 'from'} cr.{V.VCR_NAMES.get(cr, cr)}"
