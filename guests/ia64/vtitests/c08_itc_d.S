@@ -4,14 +4,8 @@
 test_main:
 	GUEST g0
 	CHECK_VFAULT "itc.d r9 (slot 0)", 8, g0b, 0
-	GUEST g0, GUEST_PSR | PSR_CPL3
-	CHECK_GENEX "at cpl 3: Privileged Operation", 1
-	LDQ r24, rec_iip
-	CHECK "at cpl 3: IIP", r24, g0b
-	GUEST gn
-	CHECK_NATC "NaT in r9"
-	LDQ r24, rec_iip
-	CHECK "NaT in r9: IIP", r24, gnb
+	CHECK_PRIVOP g0, g0b
+	CHECK_NAT_FIRST "NaT in r9", gn, gnb
 	VTI_CONTROLS A_TO_INT_CR, 0
 	GUEST gi
 	CHECK_VFAULT "itc.d after cr.ifa / cr.itir writes (accelerated)", 8, gib, 0
@@ -24,30 +18,15 @@ test_main:
 	VTI_CONTROLS 0, 0
 	TEST_END
 
-g0:
+	.macro GUEST_SETUP
 	movl r9=0x400661
 	mov r8=0 ;;
-g0b:	{ .mmi
-	  itc.d r9 ;;
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
-gn:
-	movl r9=0x400661
-	mov r8=0 ;;
-	MAKE_NAT r9
-gnb:	{ .mmi
-	  itc.d r9 ;;
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
+	.endm
+	INTERCEPT_GUESTS "itc.d r9 ;;", r9, slot=0, g1=0
 gi:	movl r11=0x2000000000124000
 	mov r14=14 << 2
 	movl r9=0x400661 ;;
 	mov cr.ifa=r11
 	mov cr.itir=r14 ;;
-gib:	{ .mmi
-	  itc.d r9 ;;
-	  nop.m 0
-	  nop.i 0 ;; }
+	M_BUNDLE gib, 0, "itc.d r9 ;;"
 	GUEST_END

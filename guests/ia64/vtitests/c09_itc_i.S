@@ -4,30 +4,12 @@
 test_main:
 	GUEST g0
 	CHECK_VFAULT "itc.i r9 (slot 0)", 9, g0b, 0
-	GUEST g0, GUEST_PSR | PSR_CPL3
-	CHECK_GENEX "at cpl 3: Privileged Operation", 1
-	LDQ r24, rec_iip
-	CHECK "at cpl 3: IIP", r24, g0b
-	GUEST gn
-	CHECK_NATC "NaT in r9"
-	LDQ r24, rec_iip
-	CHECK "NaT in r9: IIP", r24, gnb
+	CHECK_PRIVOP g0, g0b
+	CHECK_NAT_FIRST "NaT in r9", gn, gnb
 	TEST_END
 
-g0:
+	.macro GUEST_SETUP
 	movl r9=0x400661
 	mov r8=0 ;;
-g0b:	{ .mmi
-	  itc.i r9 ;;
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
-gn:
-	movl r9=0x400661
-	mov r8=0 ;;
-	MAKE_NAT r9
-gnb:	{ .mmi
-	  itc.i r9 ;;
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
+	.endm
+	INTERCEPT_GUESTS "itc.i r9 ;;", r9, slot=0, g1=0

@@ -1,51 +1,5 @@
 // c11_mov_to_dbr: mov dbr[r3] = r2 at PSR.vm = 1 (cause 11): intercepted in slots 1 and 0, the real register untouched; vdc.d_ibr_dbr lets it run natively; cpl 3 Privileged Operation; a NaT source faults first
 	.include "vtilib.inc"
+	.include "fam_mov_to_ind.inc"
 	PROGRAM c11_mov_to_dbr
-test_main:
-	GUEST g0
-	CHECK_VFAULT "mov dbr[r10]=r9 (slot 1)", 11, g0b, 1
-	mov r24=dbr[r10] ;;
-	CHECK "the real dbr[0] is untouched", r24, 0
-	GUEST g1
-	CHECK_VFAULT "mov dbr[r10]=r9 (slot 0)", 11, g1b, 0
-	GUEST g0, GUEST_PSR | PSR_CPL3
-	CHECK_GENEX "at cpl 3: Privileged Operation", 1
-	LDQ r24, rec_iip
-	CHECK "at cpl 3: IIP", r24, g0b
-	GUEST gn
-	CHECK_NATC "NaT in r9"
-	LDQ r24, rec_iip
-	CHECK "NaT in r9: IIP", r24, gnb
-	VTI_CONTROLS 0, D_IBR_DBR
-	GUEST g0
-	CHECK_BREAK "mov dbr[r10]=r9 with vdc.d_ibr_dbr"
-	mov r24=dbr[r10] ;;
-	CHECK "mov dbr[r10]=r9 ran natively", r24, 0x123450
-	VTI_CONTROLS 0, 0
-	TEST_END
-
-g0:
-	mov r10=0
-	movl r9=0x123450 ;;
-g0b:	{ .mmi
-	  nop.m 0
-	  mov dbr[r10]=r9
-	  nop.i 0 ;; }
-	GUEST_END
-g1:
-	mov r10=0
-	movl r9=0x123450 ;;
-g1b:	{ .mmi
-	  mov dbr[r10]=r9
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
-gn:
-	mov r10=0
-	movl r9=0x123450 ;;
-	MAKE_NAT r9
-gnb:	{ .mmi
-	  nop.m 0
-	  mov dbr[r10]=r9
-	  nop.i 0 ;; }
-	GUEST_END
+	MOV_TO_IND_TEST dbr, 11, 0, 0x123450, D_IBR_DBR, d_ibr_dbr

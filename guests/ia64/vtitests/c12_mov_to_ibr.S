@@ -1,51 +1,5 @@
 // c12_mov_to_ibr: mov ibr[r3] = r2 at PSR.vm = 1 (cause 12): intercepted in slots 1 and 0, the real register untouched; vdc.d_ibr_dbr lets it run natively; cpl 3 Privileged Operation; a NaT source faults first
 	.include "vtilib.inc"
+	.include "fam_mov_to_ind.inc"
 	PROGRAM c12_mov_to_ibr
-test_main:
-	GUEST g0
-	CHECK_VFAULT "mov ibr[r10]=r9 (slot 1)", 12, g0b, 1
-	mov r24=ibr[r10] ;;
-	CHECK "the real ibr[2] is untouched", r24, 0
-	GUEST g1
-	CHECK_VFAULT "mov ibr[r10]=r9 (slot 0)", 12, g1b, 0
-	GUEST g0, GUEST_PSR | PSR_CPL3
-	CHECK_GENEX "at cpl 3: Privileged Operation", 1
-	LDQ r24, rec_iip
-	CHECK "at cpl 3: IIP", r24, g0b
-	GUEST gn
-	CHECK_NATC "NaT in r9"
-	LDQ r24, rec_iip
-	CHECK "NaT in r9: IIP", r24, gnb
-	VTI_CONTROLS 0, D_IBR_DBR
-	GUEST g0
-	CHECK_BREAK "mov ibr[r10]=r9 with vdc.d_ibr_dbr"
-	mov r24=ibr[r10] ;;
-	CHECK "mov ibr[r10]=r9 ran natively", r24, 0x987650
-	VTI_CONTROLS 0, 0
-	TEST_END
-
-g0:
-	mov r10=2
-	movl r9=0x987650 ;;
-g0b:	{ .mmi
-	  nop.m 0
-	  mov ibr[r10]=r9
-	  nop.i 0 ;; }
-	GUEST_END
-g1:
-	mov r10=2
-	movl r9=0x987650 ;;
-g1b:	{ .mmi
-	  mov ibr[r10]=r9
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
-gn:
-	mov r10=2
-	movl r9=0x987650 ;;
-	MAKE_NAT r9
-gnb:	{ .mmi
-	  nop.m 0
-	  mov ibr[r10]=r9
-	  nop.i 0 ;; }
-	GUEST_END
+	MOV_TO_IND_TEST ibr, 12, 2, 0x987650, D_IBR_DBR, d_ibr_dbr

@@ -1,51 +1,5 @@
 // c15_mov_to_pmd: mov pmd[r3] = r2 at PSR.vm = 1 (cause 15): intercepted in slots 1 and 0, the real register untouched; vdc.d_to_pmd lets it run natively; cpl 3 Privileged Operation; a NaT source faults first
 	.include "vtilib.inc"
+	.include "fam_mov_to_ind.inc"
 	PROGRAM c15_mov_to_pmd
-test_main:
-	GUEST g0
-	CHECK_VFAULT "mov pmd[r10]=r9 (slot 1)", 15, g0b, 1
-	mov r24=pmd[r10] ;;
-	CHECK "the real pmd[5] is untouched", r24, 0
-	GUEST g1
-	CHECK_VFAULT "mov pmd[r10]=r9 (slot 0)", 15, g1b, 0
-	GUEST g0, GUEST_PSR | PSR_CPL3
-	CHECK_GENEX "at cpl 3: Privileged Operation", 1
-	LDQ r24, rec_iip
-	CHECK "at cpl 3: IIP", r24, g0b
-	GUEST gn
-	CHECK_NATC "NaT in r9"
-	LDQ r24, rec_iip
-	CHECK "NaT in r9: IIP", r24, gnb
-	VTI_CONTROLS 0, D_TO_PMD
-	GUEST g0
-	CHECK_BREAK "mov pmd[r10]=r9 with vdc.d_to_pmd"
-	mov r24=pmd[r10] ;;
-	CHECK "mov pmd[r10]=r9 ran natively", r24, 0x777
-	VTI_CONTROLS 0, 0
-	TEST_END
-
-g0:
-	mov r10=5
-	movl r9=0x777 ;;
-g0b:	{ .mmi
-	  nop.m 0
-	  mov pmd[r10]=r9
-	  nop.i 0 ;; }
-	GUEST_END
-g1:
-	mov r10=5
-	movl r9=0x777 ;;
-g1b:	{ .mmi
-	  mov pmd[r10]=r9
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
-gn:
-	mov r10=5
-	movl r9=0x777 ;;
-	MAKE_NAT r9
-gnb:	{ .mmi
-	  nop.m 0
-	  mov pmd[r10]=r9
-	  nop.i 0 ;; }
-	GUEST_END
+	MOV_TO_IND_TEST pmd, 15, 5, 0x777, D_TO_PMD, d_to_pmd

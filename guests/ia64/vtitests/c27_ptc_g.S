@@ -4,30 +4,12 @@
 test_main:
 	GUEST g0
 	CHECK_VFAULT "ptc.g r10,r9 (slot 0)", 27, g0b, 0
-	GUEST g0, GUEST_PSR | PSR_CPL3
-	CHECK_GENEX "at cpl 3: Privileged Operation", 1
-	LDQ r24, rec_iip
-	CHECK "at cpl 3: IIP", r24, g0b
-	GUEST gn
-	CHECK_NATC "NaT in r10"
-	LDQ r24, rec_iip
-	CHECK "NaT in r10: IIP", r24, gnb
+	CHECK_PRIVOP g0, g0b
+	CHECK_NAT_FIRST "NaT in r10", gn, gnb
 	TEST_END
 
-g0:
+	.macro GUEST_SETUP
 	movl r10=0x2000000000120000
 	mov r9=14 << 2 ;;
-g0b:	{ .mmi
-	  ptc.g r10,r9 ;;
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
-gn:
-	movl r10=0x2000000000120000
-	mov r9=14 << 2 ;;
-	MAKE_NAT r10
-gnb:	{ .mmi
-	  ptc.g r10,r9 ;;
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
+	.endm
+	INTERCEPT_GUESTS "ptc.g r10,r9 ;;", r10, slot=0, g1=0

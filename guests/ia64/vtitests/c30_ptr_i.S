@@ -2,42 +2,13 @@
 	.include "vtilib.inc"
 	PROGRAM c30_ptr_i
 test_main:
-	GUEST g0
-	CHECK_VFAULT "ptr.i r10,r9 (slot 1)", 30, g0b, 1
-	GUEST g1
-	CHECK_VFAULT "ptr.i r10,r9 (slot 0)", 30, g1b, 0
-	GUEST g0, GUEST_PSR | PSR_CPL3
-	CHECK_GENEX "at cpl 3: Privileged Operation", 1
-	LDQ r24, rec_iip
-	CHECK "at cpl 3: IIP", r24, g0b
-	GUEST gn
-	CHECK_NATC "NaT in r10"
-	LDQ r24, rec_iip
-	CHECK "NaT in r10: IIP", r24, gnb
+	CHECK_SLOTS "ptr.i r10,r9", 30
+	CHECK_PRIVOP g0, g0b
+	CHECK_NAT_FIRST "NaT in r10", gn, gnb
 	TEST_END
 
-g0:
+	.macro GUEST_SETUP
 	movl r10=0x2000000000120000
 	mov r9=14 << 2 ;;
-g0b:	{ .mmi
-	  nop.m 0
-	  ptr.i r10,r9
-	  nop.i 0 ;; }
-	GUEST_END
-g1:
-	movl r10=0x2000000000120000
-	mov r9=14 << 2 ;;
-g1b:	{ .mmi
-	  ptr.i r10,r9
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
-gn:
-	movl r10=0x2000000000120000
-	mov r9=14 << 2 ;;
-	MAKE_NAT r10
-gnb:	{ .mmi
-	  nop.m 0
-	  ptr.i r10,r9
-	  nop.i 0 ;; }
-	GUEST_END
+	.endm
+	INTERCEPT_GUESTS "ptr.i r10,r9", r10
