@@ -386,7 +386,10 @@ def test_the_vpd_place_and_x86_only_commands_say_so():
     assert run(s, "info vpd") == [
         "No virtual environment (PAL_VP_INIT_ENV has not been called)"]
     assert s.arch.control.present() is False and s.arch.virt_on() is False
-    for cmd, msg in (("info vmx", "VT-x"), ("info gdt", "no descriptor tables"),
+    assert run(s, "info vmx")[1:] == [
+        "No virtual environment (PAL_VP_INIT_ENV has not been called).",
+        "PSR.vm = 0 (no guest).", "0 virtualization faults so far; the exit log holds 0 records."]
+    for cmd, msg in (("info gdt", "no descriptor tables"),
                      ("catch vmexit cpuid", "no VM-exit reason")):
         with pytest.raises(VtdbgError, match=msg):
             run(s, cmd)

@@ -10,6 +10,8 @@ catch vfault MOV_FROM_CPUID THASH
 continue
 info exit
 print $cause
+info vti
+info vmentry
 print/x $opcode
 info registers r24 r25
 set step-mode guest

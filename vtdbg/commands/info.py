@@ -165,13 +165,15 @@ def info_vmentry(interp, args, fmt):
     interp.lines(views.vmentry_lines(interp.session, verbose=bool(args.strip())))
 
 
-@INFO.command("vmx", "vmx", "VMX operation: root/non-root, VMXON region, VMCSs",
-              "info vmx")
+@INFO.command("vmx", "vmx", "VMX operation: root/non-root, VMXON region, VMCSs (on IA-64: "
+              "VT-i's environment and virtual processors)", "info vmx", aliases=("vti",))
 def info_vmx(interp, args, fmt):
     s = interp.session
-    v = getattr(s.arch.cpu, "vmx", None)
-    if v is None:
-        raise VtdbgError(f"info vmx: VMX is VT-x's; this is an {s.arch.name} CPU")
+    virt = getattr(s.arch, "virt_lines", None)           # IA-64: VT-i's state
+    if virt is not None:
+        interp.lines(virt(len(s.exitlog)))
+        return
+    v = s.arch.cpu.vmx
     if not v.on:
         interp.out("VMX operation is off.")
         return

@@ -173,6 +173,9 @@ def stats_lines(s) -> list[str]:
 
 # -- VM entry checklist -----------------------------------------------------------------------
 def vmentry_lines(s, verbose: bool = False) -> list[str]:
+    if s.arch.virt_name == "VT-i":
+        return [("VT-i has no VM-entry checklist: PAL_VPS_RESUME_* resumes the guest from "
+                 "the VPD (the resumes are in `info exits all`).")]
     rep = s.arch.last_entry()
     if rep is None:
         return ["No VM entry has been attempted."]

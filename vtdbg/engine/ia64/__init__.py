@@ -107,6 +107,9 @@ class IA64Arch:
             parts.append("halted (PAL_HALT_LIGHT)")
         return ", ".join(parts)
 
+    def virt_lines(self, exits_logged: int) -> list[str]:
+        return vti.state_lines(self.cpu, exits_logged)
+
     def current_vmcs(self) -> int | None:
         """The current virtual processor's VPD (the exit log's VMCS column)."""
         return self.control.address()

@@ -161,3 +161,29 @@ def parse_pal(word: str) -> tuple[int, str]:
 def pal_name(index: int) -> str:
     return PAL_NAMES.get(index) or VPS.get(index - VSA_BASE) or f"PAL_PROC {index}"
 
+
+
+def state_lines(cpu, exits_logged: int) -> list[str]:
+    """`info vmx` on IA-64: the VM features, the virtual environment, the virtual processors,
+    where the processor is, and the faults so far by cause."""
+    vti = cpu.vti
+    on = "on" if vti.enabled else "off"
+    out = [f"VT-i: the VM features are {on} (PAL_PROC_GET_FEATURES bit 40)"]
+    if not vti.env:
+        out.append("No virtual environment (PAL_VP_INIT_ENV has not been called).")
+    else:
+        out.append(f"Virtual environment: config_options {vti.config:#x}, buffer "
+                   f"{vti.buf_va:#x} (physical {vti.buf_pa:#x})")
+    for addr, vp in sorted(vti.vps.items()):
+        tag = " (current)" if addr == vti.current else ""
+        extra = f", fault handler {vp.opt_handler:#x}" if vp.opt_handler else ""
+        out.append(f"  virtual processor: VPD {addr:#x} (physical {vp.vpd_pa:#x}), host IVA "
+                   f"{vp.host_iva:#x}{extra}{tag}")
+    out.append("The guest is running (PSR.vm = 1)." if cpu.psr & (1 << 46) else
+               "The VMM is running (PSR.vm = 0)." if vti.vps else "PSR.vm = 0 (no guest).")
+    n = sum(vti.counts.values())
+    out.append(f"{n} virtualization fault{'s' if n != 1 else ''} so far; the exit log "
+               f"holds {exits_logged} records.")
+    if vti.counts:
+        out.append("  " + ", ".join(f"{CAUSE_NAMES[c]} {k}" for c, k in sorted(vti.counts.items())))
+    return out
