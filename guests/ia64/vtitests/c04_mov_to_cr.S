@@ -19,13 +19,8 @@ test_main:
 	CHECK "the real cr.dcr is untouched", r3, 0
 	RESUME_NEXT                    // the guest reads it back: MOV_FROM_CR, emulated from vcr
 	CHECK_VFAULT "mov r8=cr.dcr", 5, g1c, 0
-	LDQ r27, rec_gr25
-	extr.u r26=r27,20,7
-	extr.u r16=r27,6,7 ;;
-	movl r2=VPD+VCR ;;
-	shladd r2=r26,3,r2 ;;
-	ld8 r17=[r2] ;;
-	br.call.sptk.many b0=gr_set ;;
+	LDQ r27, rec_gr25              // the VMM: GR[r1] = vcr[cr3]
+	br.call.sptk.many b0=vcr_to_gr ;;
 	RESUME_NEXT
 	CHECK_BREAK "round trip"
 	CHECK "guest r8 = the value it wrote, through the VMM", r8, 0x1234
@@ -90,70 +85,24 @@ test_main:
 
 g1:	mov r8=0
 	mov r9=0x1234 ;;
-g1b:	{ .mmi
-	  nop.m 0
-	  mov cr.dcr=r9
-	  nop.i 0 ;; }
+	M_BUNDLE g1b, 1, "mov cr.dcr=r9"
 	srlz.d ;;
-g1c:	{ .mmi
-	  mov r8=cr.dcr
-	  nop.m 0
-	  nop.i 0 ;; }
+	M_BUNDLE g1c, 0, "mov r8=cr.dcr"
 	GUEST_END
-g2:	movl r9=0x5678 ;;
-g2b:	{ .mmi
-	  mov cr.iim=r9
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
-g3:	mov r9=0x10 ;;
-g3b:	{ .mmi
-	  nop.m 0
-	  mov cr.tpr=r9
-	  nop.i 0 ;; }
-	GUEST_END
-g4:	movl r9=0x7fffffffffff ;;
-g4b:	{ .mmi
-	  nop.m 0
-	  mov cr.itm=r9
-	  nop.i 0 ;; }
-	GUEST_END
-g5:	mov r9=0 ;;
-g5b:	{ .mmi
-	  mov cr.eoi=r9
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
+	M_GUEST g2, g2b, 0, "mov cr.iim=r9", "movl r9=0x5678 ;;"
+	M_GUEST g3, g3b, 1, "mov cr.tpr=r9", "mov r9=0x10 ;;"
+	M_GUEST g4, g4b, 1, "mov cr.itm=r9", "movl r9=0x7fffffffffff ;;"
+	M_GUEST g5, g5b, 0, "mov cr.eoi=r9", "mov r9=0 ;;"
 g6:	cmp.eq p6,p7=r0,r0
 	mov r9=0x77 ;;
-	{ .mmi
-	  (p7) mov cr.dcr=r9
-	  nop.m 0
-	  nop.i 0 ;; }
-g6b:	{ .mmi
-	  nop.m 0
-	  (p6) mov cr.dcr=r9
-	  nop.i 0 ;; }
+	M_BUNDLE , 0, "(p7) mov cr.dcr=r9"
+	M_BUNDLE g6b, 1, "(p6) mov cr.dcr=r9"
 	GUEST_END
 g7:	mov r10=0 ;;
 g7b:	{ .mlx
 	  mov cr.dcr=r9
 	  movl r10=0x123456789abc ;; }
 	GUEST_END
-g8:	{ .mmi
-	  nop.m 0
-	  mov cr.ivr=r9
-	  nop.i 0 ;; }
-	GUEST_END
-g9:	mov r9=0x10000 ;;
-g9b:	{ .mmi
-	  nop.m 0
-	  mov cr.itv=r9
-	  nop.i 0 ;; }
-	GUEST_END
-g10:	mov r9=0 ;;
-g10b:	{ .mmi
-	  mov cr.lid=r9
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
+	M_GUEST g8, , 1, "mov cr.ivr=r9"
+	M_GUEST g9, g9b, 1, "mov cr.itv=r9", "mov r9=0x10000 ;;"
+	M_GUEST g10, g10b, 0, "mov cr.lid=r9", "mov r9=0 ;;"

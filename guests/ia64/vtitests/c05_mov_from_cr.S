@@ -8,13 +8,9 @@ test_main:
 	CHECK_VFAULT "mov r8=cr.iip (slot 1)", 5, g1b, 1
 	CHECK "r8 not written", r8, 0x3333
 	LDQ r27, rec_gr25              // the VMM: GR[r1] = vcr[cr3]
-	extr.u r26=r27,20,7
-	extr.u r16=r27,6,7 ;;
+	extr.u r26=r27,20,7 ;;
 	CHECK "GR25's cr3 field = 19 (iip)", r26, 19
-	movl r2=VPD+VCR ;;
-	shladd r2=r26,3,r2 ;;
-	ld8 r17=[r2] ;;
-	br.call.sptk.many b0=gr_set ;;
+	br.call.sptk.many b0=vcr_to_gr ;;
 	RESUME_NEXT
 	CHECK_BREAK "after the emulation"
 	CHECK "r8 = viip, through the VMM", r8, 0x1234560
@@ -51,56 +47,17 @@ test_main:
 	VTI_CONTROLS 0, 0
 	GUEST g1, GUEST_PSR | PSR_CPL3
 	CHECK_GENEX "at cpl 3: Privileged Operation", 1
-	GUEST gf
-	CHECK_GENEX "target r40 outside the empty frame: Illegal Operation", 0
+	CHECK_FRAME gf
 	TEST_END
 
-g1:	movl r8=0x3333 ;;
-g1b:	{ .mmi
-	  nop.m 0
-	  mov r8=cr.iip
-	  nop.i 0 ;; }
-	GUEST_END
-g2:	mov r8=0 ;;
-	{ .mmi
-	  mov r8=cr.iip
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
-g3:	mov r8=0 ;;
-g3b:	{ .mmi
-	  mov r8=cr.dcr
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
-g4:	mov r8=0 ;;
-g4b:	{ .mmi
-	  nop.m 0
-	  mov r8=cr.tpr
-	  nop.i 0 ;; }
-	GUEST_END
-g5:	mov r8=0 ;;
-g5b:	{ .mmi
-	  nop.m 0
-	  mov r8=cr.ivr
-	  nop.i 0 ;; }
-	GUEST_END
-g6:	mov r8=0 ;;
-g6b:	{ .mmi
-	  mov r8=cr.itm
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
-gf:	alloc r14=ar.pfs,0,0,0,0 ;;
-	{ .mmi
-	  mov r40=cr.iip
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
+	M_GUEST g1, g1b, 1, "mov r8=cr.iip", "movl r8=0x3333 ;;"
+	M_GUEST g2, , 0, "mov r8=cr.iip", "mov r8=0 ;;"
+	M_GUEST g3, g3b, 0, "mov r8=cr.dcr", "mov r8=0 ;;"
+	M_GUEST g4, g4b, 1, "mov r8=cr.tpr", "mov r8=0 ;;"
+	M_GUEST g5, g5b, 1, "mov r8=cr.ivr", "mov r8=0 ;;"
+	M_GUEST g6, g6b, 0, "mov r8=cr.itm", "mov r8=0 ;;"
+	M_GUEST gf, , 0, "mov r40=cr.iip", "alloc r14=ar.pfs,0,0,0,0 ;;"
 g7:	mov r8=0 ;;
 	srlz.d ;;
-g7b:	{ .mmi
-	  mov r8=cr.irr0
-	  nop.m 0
-	  nop.i 0 ;; }
+	M_BUNDLE g7b, 0, "mov r8=cr.irr0"
 	GUEST_END

@@ -17,8 +17,7 @@ test_main:
 	GUEST g1, GUEST_PSR | PSR_CPL3
 	CHECK_GENEX "at cpl 3 (even with a_from_psr): Privileged Operation", 1
 	VTI_CONTROLS 0, 0
-	GUEST gf
-	CHECK_GENEX "target r40 outside the empty frame: Illegal Operation", 0
+	CHECK_FRAME gf
 	TEST_END
 
 g1:	movl r8=0x3333 ;;
