@@ -1,14 +1,5 @@
 // c29_ptr_d: ptr.d at PSR.vm = 1 (cause 29): intercepted in slot 1 and 0; cpl 3 Privileged Operation; a NaT address faults first
 	.include "vtilib.inc"
+	.include "fam_purge.inc"
 	PROGRAM c29_ptr_d
-test_main:
-	CHECK_SLOTS "ptr.d r10,r9", 29
-	CHECK_PRIVOP g0, g0b
-	CHECK_NAT_FIRST "NaT in r10", gn, gnb
-	TEST_END
-
-	.macro GUEST_SETUP
-	movl r10=0x2000000000120000
-	mov r9=14 << 2 ;;
-	.endm
-	INTERCEPT_GUESTS "ptr.d r10,r9", r10
+	PURGE_TEST ptr.d, 29
