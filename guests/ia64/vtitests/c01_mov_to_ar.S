@@ -15,27 +15,16 @@ test_main:
 	CHECK "ar.k5 = r9 (native)", r24, 0x7000000000000005
 	GUEST g1, GUEST_PSR | PSR_CPL3
 	CHECK_GENEX "cpl 3", 2
-	LDQ r24, rec_iip
-	CHECK "cpl 3: IIP", r24, g1b
+	CHECK_IIP "cpl 3", g1b
 	GUEST g3
 	CHECK_NATC "NaT in r9"
 	TEST_END
 
-g1:	movl r9=0x7000000000000000 ;;
-g1b:	{ .mmi
-	  nop.m 0
-	  mov.m ar.itc=r9
-	  nop.i 0 ;; }
-	GUEST_END
+	M_GUEST g1, g1b, 1, "mov.m ar.itc=r9", "movl r9=0x7000000000000000 ;;"
 g2:	movl r9=0x7000000000000005 ;;
 g2b:	{ .mmi
 	  mov.m ar.itc=r9
 	  mov.m ar.k5=r9
 	  nop.i 0 ;; }
 	GUEST_END
-g3:	MAKE_NAT r9
-	{ .mmi
-	  nop.m 0
-	  mov.m ar.itc=r9
-	  nop.i 0 ;; }
-	GUEST_END
+	M_GUEST g3, , 1, "mov.m ar.itc=r9", "MAKE_NAT r9"

@@ -16,23 +16,8 @@ test_main:
 	CHECK_GENEX "at cpl 3: Privileged Register", 2
 	TEST_END
 
-g0:
+	.macro GUEST_SETUP
 	mov r8=0 ;;
-g0b:	{ .mmi
-	  nop.m 0
-	  mov.m ar.itc=100
-	  nop.i 0 ;; }
-	GUEST_END
-g1:
-	mov r8=0 ;;
-g1b:	{ .mmi
-	  mov.m ar.itc=100
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
-gk:	mov r8=0 ;;
-	{ .mmi
-	  mov.m ar.k5=77
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
+	.endm
+	INTERCEPT_GUESTS "mov.m ar.itc=100"
+	M_GUEST gk, , 0, "mov.m ar.k5=77", "mov r8=0 ;;"

@@ -2,12 +2,7 @@
 	.include "vtilib.inc"
 	PROGRAM c03_mov_from_ar
 test_main:
-	GUEST g0
-	CHECK_VFAULT "mov.m r8=ar.itc (slot 1)", 3, g0b, 1
-	CHECK "r8 not written (still 0x3333)", r8, 0x3333
-	GUEST g1
-	CHECK_VFAULT "mov.m r8=ar.itc (slot 0)", 3, g1b, 0
-	CHECK "r8 not written (still 0x3333)", r8, 0x3333
+	CHECK_SLOTS "mov.m r8=ar.itc", 3, R8_KEPT
 	GUEST g0, GUEST_PSR | PSR_CPL3
 	CHECK_BREAK "at cpl 3 (PSR.si = 0): not intercepted"
 	movl r25=0x3333 ;;
@@ -26,28 +21,9 @@ test_main:
 	CHECK "r8 = ar.k5", r8, 0x5a5a
 	TEST_END
 
-g0:
+	.macro GUEST_SETUP
 	movl r8=0x3333 ;;
-g0b:	{ .mmi
-	  nop.m 0
-	  mov.m r8=ar.itc
-	  nop.i 0 ;; }
-	GUEST_END
-g1:
-	movl r8=0x3333 ;;
-g1b:	{ .mmi
-	  mov.m r8=ar.itc
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
-gf:	alloc r14=ar.pfs,0,0,0,0 ;;
-	{ .mmi
-	  mov.m r40=ar.itc
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
-gk:	{ .mmi
-	  mov.m r8=ar.k5
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
+	.endm
+	INTERCEPT_GUESTS "mov.m r8=ar.itc"
+	M_GUEST gf, , 0, "mov.m r40=ar.itc", "alloc r14=ar.pfs,0,0,0,0 ;;"
+	M_GUEST gk, , 0, "mov.m r8=ar.k5"

@@ -20,21 +20,6 @@ test_main:
 	CHECK_FRAME gf
 	TEST_END
 
-g1:	movl r8=0x3333 ;;
-g1b:	{ .mmi
-	  mov r8=psr
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
-g2:	movl r8=0x3333 ;;
-g2b:	{ .mmi
-	  nop.m 0
-	  mov r8=psr
-	  nop.i 0 ;; }
-	GUEST_END
-gf:	alloc r14=ar.pfs,0,0,0,0 ;;
-	{ .mmi
-	  mov r40=psr
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
+	M_GUEST g1, g1b, 0, "mov r8=psr", "movl r8=0x3333 ;;"
+	M_GUEST g2, g2b, 1, "mov r8=psr", "movl r8=0x3333 ;;"
+	M_GUEST gf, , 0, "mov r40=psr", "alloc r14=ar.pfs,0,0,0,0 ;;"
