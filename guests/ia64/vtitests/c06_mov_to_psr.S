@@ -27,39 +27,16 @@ test_main:
 	CHECK_VFAULT "mov psr.l=r9 (slot 0)", 6, g2b, 0
 	GUEST g3
 	CHECK_GENEX "reserved bit 7 in r9: Reserved Register/Field", 3
-	LDQ r24, rec_iip
-	CHECK "reserved bit: IIP", r24, g3b
+	CHECK_IIP "reserved bit", g3b
 	GUEST gn
 	CHECK_NATC "NaT in r9"
-	GUEST g1, GUEST_PSR | PSR_CPL3
-	CHECK_GENEX "at cpl 3: Privileged Operation", 1
+	CHECK_PRIVOP g1, g1b
 	TEST_END
 
 g1:	movl r9=PSR_I | PSR_IC | PSR_DT | (1 << 15) | (0x1234 << 48) ;;
-g1b:	{ .mmi
-	  nop.m 0
-	  mov psr.l=r9
-	  nop.i 0 ;; }
-	{ .mmi
-	  mov r8=psr
-	  nop.m 0
-	  nop.i 0 ;; }
+	M_BUNDLE g1b, 1, "mov psr.l=r9"
+	M_BUNDLE , 0, "mov r8=psr"
 	GUEST_END
-g2:	movl r9=PSR_IC ;;
-g2b:	{ .mmi
-	  mov psr.l=r9
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
-g3:	movl r9=PSR_IC | 0x80 ;;
-g3b:	{ .mmi
-	  mov psr.l=r9
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
-gn:	MAKE_NAT r9
-	{ .mmi
-	  mov psr.l=r9
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
+	M_GUEST g2, g2b, 0, "mov psr.l=r9", "movl r9=PSR_IC ;;"
+	M_GUEST g3, g3b, 0, "mov psr.l=r9", "movl r9=PSR_IC | 0x80 ;;"
+	M_GUEST gn, , 0, "mov psr.l=r9", "MAKE_NAT r9"

@@ -20,40 +20,14 @@ test_main:
 	CHECK_VPD "the VMM's vrr[1] (VPD + 3072 + 8) = r9", 3072+8, (0x42 << 8) | (14 << 2)
 	GUEST g1
 	CHECK_VFAULT "mov rr[r10]=r9 (slot 0)", 10, g1b, 0
-	GUEST g0, GUEST_PSR | PSR_CPL3
-	CHECK_GENEX "at cpl 3: Privileged Operation", 1
-	LDQ r24, rec_iip
-	CHECK "at cpl 3: IIP", r24, g0b
-	GUEST gn
-	CHECK_NATC "NaT in r10"
-	LDQ r24, rec_iip
-	CHECK "NaT in r10: IIP", r24, gnb
+	CHECK_PRIVOP g0, g0b
+	CHECK_NAT_FIRST "NaT in r10", gn, gnb
 	GUEST gn, GUEST_PSR | PSR_CPL3
 	CHECK_GENEX "NaT index at cpl 3: Privileged Operation comes first", 1
 	TEST_END
 
-g0:
+	.macro GUEST_SETUP
 	movl r10=0x2000000000000000
 	movl r9=(0x42 << 8) | (14 << 2) ;;
-g0b:	{ .mmi
-	  nop.m 0
-	  mov rr[r10]=r9
-	  nop.i 0 ;; }
-	GUEST_END
-g1:
-	movl r10=0x2000000000000000
-	movl r9=(0x42 << 8) | (14 << 2) ;;
-g1b:	{ .mmi
-	  mov rr[r10]=r9
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
-gn:
-	movl r10=0x2000000000000000
-	movl r9=(0x42 << 8) | (14 << 2) ;;
-	MAKE_NAT r10
-gnb:	{ .mmi
-	  nop.m 0
-	  mov rr[r10]=r9
-	  nop.i 0 ;; }
-	GUEST_END
+	.endm
+	INTERCEPT_GUESTS "mov rr[r10]=r9", r10

@@ -14,8 +14,7 @@ test_main:
 	CHECK "r8 = the VMM's signature", r8, 0x4d4d56697476
 	GUEST g2
 	CHECK_VFAULT "mov r8=cpuid[r10] (slot 0)", 23, g2b, 0
-	GUEST g1, GUEST_PSR | PSR_CPL3
-	CHECK_VFAULT "at cpl 3 (no privilege check)", 23, g1b, 1
+	CHECK_UNPRIV 23, g1, g1b, 1
 	GUEST gn
 	CHECK_NATC "NaT in r10"
 	VPD_SET VCPUID+0*8, 0x6e65476c65746e49
@@ -32,29 +31,15 @@ test_main:
 	CHECK "r8 = vcpuid[0] at cpl 3", r8, 0x6e65476c65746e49
 	GUEST g4
 	CHECK_GENEX "cpuid[5] with a_from_cpuid: Reserved Register/Field", 3
-	LDQ r24, rec_iip
-	CHECK "cpuid[5]: IIP", r24, g4b
+	CHECK_IIP "cpuid[5]", g4b
 	TEST_END
 
 g1:	movl r8=0x3333
 	mov r10=0 ;;
-g1b:	{ .mmi
-	  nop.m 0
-	  mov r8=cpuid[r10]
-	  nop.i 0 ;; }
+	M_BUNDLE g1b, 1, "mov r8=cpuid[r10]"
 	GUEST_END
-g2:	mov r10=1 ;;
-g2b:	{ .mmi
-	  mov r8=cpuid[r10]
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
-gn:	MAKE_NAT r10
-	{ .mmi
-	  mov r8=cpuid[r10]
-	  nop.m 0
-	  nop.i 0 ;; }
-	GUEST_END
+	M_GUEST g2, g2b, 0, "mov r8=cpuid[r10]", "mov r10=1 ;;"
+	M_GUEST gn, , 0, "mov r8=cpuid[r10]", "MAKE_NAT r10"
 g3:	mov r10=0
 	mov r14=3
 	mov r15=4 ;;
@@ -62,14 +47,6 @@ g3:	mov r10=0
 	  mov r8=cpuid[r10]
 	  mov r9=cpuid[r14]
 	  nop.i 0 ;; }
-	{ .mmi
-	  mov r11=cpuid[r15]
-	  nop.m 0
-	  nop.i 0 ;; }
+	M_BUNDLE , 0, "mov r11=cpuid[r15]"
 	GUEST_END
-g4:	mov r10=5 ;;
-g4b:	{ .mmi
-	  nop.m 0
-	  mov r8=cpuid[r10]
-	  nop.i 0 ;; }
-	GUEST_END
+	M_GUEST g4, g4b, 1, "mov r8=cpuid[r10]", "mov r10=5 ;;"
