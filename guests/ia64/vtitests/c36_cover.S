@@ -31,15 +31,4 @@ test_main:
 	CHECK "at cpl 3 the frame is dropped natively", r17, 0
 	TEST_END
 
-g1:	alloc r14=ar.pfs,0,7,0,0 ;;
-g1b:	{ .mib
-	  nop.m 0
-	  nop.i 0
-	  cover ;; }
-	GUEST_END
-g2:	alloc r14=ar.pfs,0,7,0,0 ;;
-g2b:	{ .bbb
-	  nop.b 0
-	  nop.b 0
-	  cover ;; }
-	GUEST_END
+	B_GUESTS cover, "alloc r14=ar.pfs,0,7,0,0 ;;"

@@ -2,12 +2,8 @@
 	.include "vtilib.inc"
 	PROGRAM c37_rfi
 test_main:
-	GUEST g1
-	CHECK_VFAULT "rfi (MIB slot 2)", 37, g1b, 2
-	GUEST g2
-	CHECK_VFAULT "rfi (BBB slot 2)", 37, g2b, 2
-	GUEST g1, GUEST_PSR | PSR_CPL3
-	CHECK_GENEX "at cpl 3: Privileged Operation", 1
+	CHECK_SLOT2 rfi, 37
+	CHECK_PRIVOP g1, g1b
 	VTI_CONTROLS A_TO_INT_CR, 0
 	GUEST g3
 	CHECK_VFAULT "rfi after writing cr.iip/cr.ipsr (accelerated)", 37, g3b, 2
@@ -27,28 +23,14 @@ test_main:
 	VTI_CONTROLS 0, 0
 	TEST_END
 
-g1:	nop.m 0 ;;
-g1b:	{ .mib
-	  nop.m 0
-	  nop.i 0
-	  rfi ;; }
-	GUEST_END
-g2:	nop.m 0 ;;
-g2b:	{ .bbb
-	  nop.b 0
-	  nop.b 0
-	  rfi ;; }
-	GUEST_END
+	B_GUESTS rfi, "nop.m 0 ;;"
 g3:	movl r9=g4
 	movl r10=PSR_BN | PSR_IC | (1 << 41) ;;
 	mov cr.iip=r9
 	mov cr.ipsr=r10
 	mov r8=0
 	mov r9=0 ;;
-g3b:	{ .mib
-	  nop.m 0
-	  nop.i 0
-	  rfi ;; }
+	B_BUNDLE g3b, mib, rfi
 	GUEST_END
 g4:	{ .mii
 	  mov r8=1
