@@ -16,8 +16,7 @@
 	CHECK "\tag: IIP = the load", r24, gloadb
 	.endm
 test_main:
-	rsm PSR_IC ;;                  // ITR 0: the image (1 MiB), DTR 0: the first 64 MiB
-	srlz.d ;;
+	IC_OFF                         // ITR 0: the image (1 MiB), DTR 0: the first 64 MiB
 	movl r24=0x100000
 	mov r25=20 << 2 ;;
 	mov cr.ifa=r24
@@ -30,8 +29,7 @@ test_main:
 	movl r26=0x661 ;;
 	itr.d dtr[r0]=r26 ;;
 	srlz.i ;;
-	ssm PSR_IC ;;
-	srlz.d ;;
+	IC_ON
 	movl r10=0x8000
 	GUEST gload, VMODE
 	CHECK_BREAK "a load from a mapped address at PSR.vm = 1"
@@ -81,16 +79,14 @@ test_main:
 	GUEST gload
 	CHECK_BREAK "physical address bit 49 at PSR.vm = 1 (physical mode): no fault"
 	CHECK "it reads unclaimed memory (all ones)", r8, 0xffffffffffffffff
-	rsm PSR_IC ;;
-	srlz.d ;;
+	IC_OFF
 	movl r24=0x100000
 	mov r25=20 << 2 ;;
 	ptr.i r24,r25
 	mov r25=26 << 2 ;;
 	ptr.d r0,r25 ;;
 	srlz.i ;;
-	ssm PSR_IC ;;
-	srlz.d ;;
+	IC_ON
 	TEST_END
 
 gload:	nop.m 0 ;;

@@ -43,11 +43,9 @@ test_main:
 	GUEST g2
 	CHECK_BREAK "mov cr.iim=r9 with a_to_int_cr"
 	CHECK_VPD "vcr[24] (viim) = r9", VCR+24*8, 0x5678
-	rsm PSR_IC ;;
-	srlz.d ;;
+	IC_OFF
 	mov r3=cr.iim ;;
-	ssm PSR_IC ;;
-	srlz.d ;;
+	IC_ON
 	CHECK "the real cr.iim is the end's break.m 0x77, not r9", r3, 0x77
 	GUEST g3
 	CHECK_VFAULT "a_to_int_cr does not serve cr.tpr", 4, g3b, 1

@@ -4,20 +4,21 @@
 	IMAGE = 0x100000
 	PTE_XO = IMAGE | 0x61 | (7 << 9) // p, a, d, wb, pl 0, ar 7 (execute only)
 	PTE_RWX = IMAGE | 0x61 | (3 << 9)
-	.macro MAP_IMAGE pte           // ITR 0 = the 1 MiB image page, identity
-	rsm PSR_IC ;;
-	srlz.d ;;
+	.macro UNMAP_IMAGE             // purge the image page from the ITRs (PSR.ic off)
 	movl r24=IMAGE
 	mov r25=20 << 2 ;;
 	ptr.i r24,r25 ;;
 	srlz.i ;;
+	.endm
+	.macro MAP_IMAGE pte           // ITR 0 = the 1 MiB image page, identity
+	IC_OFF
+	UNMAP_IMAGE
 	mov cr.ifa=r24
 	mov cr.itir=r25
 	movl r26=\pte ;;
 	itr.i itr[r0]=r26 ;;
 	srlz.i ;;
-	ssm PSR_IC ;;
-	srlz.d ;;
+	IC_ON
 	.endm
 	.macro SET_FEATURES bits       // PAL_PROC_SET_FEATURES (static)
 	mov r28=18
@@ -72,14 +73,9 @@ test_main:
 	CHECK_BREAK "vmsw.0 on an execute-only page again"
 	GUEST g1, GUEST_PSR | PSR_IT | PSR_CPL3
 	CHECK_GENEX "at cpl 3: Privileged Operation", 1
-	rsm PSR_IC ;;
-	srlz.d ;;
-	movl r24=IMAGE
-	mov r25=20 << 2 ;;
-	ptr.i r24,r25 ;;
-	srlz.i ;;
-	ssm PSR_IC ;;
-	srlz.d ;;
+	IC_OFF
+	UNMAP_IMAGE
+	IC_ON
 	TEST_END
 
 g1:	nop.m 0 ;;
