@@ -105,6 +105,7 @@ class X86CPU(MmuMixin, DeliveryMixin, SystemStateMixin, VmxRootMixin, VmEntryMix
         self.pdptes = [0, 0, 0, 0]
         self.caches = {16: {}, 32: {}, 64: {}}
         self.page_blocks: dict[int, list] = {}
+        self.tlb_sets, self.tlb_ctx = None, (0, 0)
         self.flush_tlb()
         self.update_mode()
 

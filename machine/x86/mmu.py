@@ -67,6 +67,55 @@ class MmuMixin:
     def _select_tlb(self) -> None:
         self.tlb_r, self.tlb_w, self.tlb_x = self._tlbs[self.cpl == 3]
 
+    # -- VPID-tagged TLB sets (SDM 28.1, 28.3.3) -----------------------------------------
+    # The set in use belongs to tlb_ctx = (VPID, EP4TA): (0, 0) in root operation and for a
+    # guest without "enable VPID". A VM transition to or from such a guest invalidates every
+    # VPID-0 mapping; otherwise the outgoing set is kept and the incoming one, if cached,
+    # comes back, so a guest's translations survive exits until INVVPID/INVEPT (or its own
+    # MOV to CR3/INVLPG) remove them, as on hardware. A set is kept under its context and,
+    # conservatively, the paging controls it was filled under (tlb_key), and reused only
+    # when they match.
+    MAX_TLB_SETS = 8
+    tlb_ctx = (0, 0)
+    tlb_sets = None                  # key -> (_tlbs, tlb_global, tlb_large)
+
+    def tlb_key(self, ctx: tuple[int, int]) -> tuple:
+        pae = tuple(self.pdptes) if self.cr4 & CR4_PAE and not self.efer & EFER_LMA else ()
+        return (*ctx, self.cr3, self.cr0 & (CR0_PG | CR0_WP), self.cr4 & (
+            CR4_PSE | CR4_PAE | CR4_PGE | CR4_SMEP | CR4_SMAP), self.efer & (EFER_LMA | EFER_NXE),
+            pae)
+
+    def tlb_switch(self, out_key: tuple, ctx: tuple[int, int]) -> None:
+        """A VM entry or exit has loaded the new context's paging state; out_key is the
+        tlb_key of the context left (taken before that state was loaded)."""
+        sets = dict(self.tlb_sets or {})
+        kept = None
+        if not out_key[0] and not ctx[0]:
+            # a guest without VPIDs on one side (or a failed entry): VPID 0 is invalidated
+            sets = {k: v for k, v in sets.items() if k[0]}
+        else:
+            sets[out_key] = (self._tlbs, self.tlb_global, self.tlb_large)
+            while len(sets) > self.MAX_TLB_SETS:
+                del sets[next(iter(sets))]          # the oldest kept set
+            kept = sets.pop(self.tlb_key(ctx), None)
+        self.tlb_sets, self.tlb_ctx = sets, ctx
+        if kept is None:
+            self.flush_tlb()
+        else:
+            self._tlbs, self.tlb_global, self.tlb_large = kept
+            self._select_tlb()
+
+    def tlb_drop(self, keep) -> None:
+        """Forget the kept sets whose key fails keep(key) (INVVPID, INVEPT)."""
+        if self.tlb_sets:
+            self.tlb_sets = {k: v for k, v in self.tlb_sets.items() if keep(k)}
+
+    def _all_tlbs(self):
+        """The set in use and every kept one (for invalidations that reach them all)."""
+        yield self._tlbs
+        for t, _, _ in (self.tlb_sets or {}).values():
+            yield t
+
     def invlpg(self, lin: int) -> None:
         """Drop the translation of the page holding lin; for a large page that is every
         4 KiB piece of it the TLB holds (SDM 4.10.4.1)."""
@@ -90,15 +139,18 @@ class MmuMixin:
 
     def drop_write_tlb(self) -> None:
         """Forget write translations (a page just became a code page and needs SMC checks)."""
-        for t in self._tlbs:
-            t[1].clear()
+        for sets in self._all_tlbs():
+            for t in sets:
+                t[1].clear()
 
     def forget_pages(self, lin_pages, phys_pages) -> None:
         """Drop fast-path entries for these linear / physical page numbers (new watchpoints)."""
-        for t in self._tlbs:
-            for d in t:
-                for vp in [vp for vp, o in d.items() if vp in lin_pages or o >> 12 in phys_pages]:
-                    del d[vp]
+        for sets in self._all_tlbs():
+            for t in sets:
+                for d in t:
+                    for vp in [vp for vp, o in d.items()
+                               if vp in lin_pages or o >> 12 in phys_pages]:
+                        del d[vp]
 
     def tlb_entries(self):
         """(user, kind, linear page, physical page) for `info tlb`."""

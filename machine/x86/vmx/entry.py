@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..mmu import EFER_LMA, EFER_LME
+from ..mmu import EFER_LMA, EFER_LME, PHYS_MASK
 from ..state import SS, Seg
 from .checks import CONTROLS, GUEST, HOST, RULES
 from .controls import Controls
@@ -104,6 +104,7 @@ class VmEntryMixin:
 
     def _load_guest(self, x) -> None:
         c, ctl = x.c, x.ctl
+        out_key = self.tlb_key(self.tlb_ctx)
         self.cr0 = (c["GUEST_CR0"] & ~CR0_KEEP) | (self.cr0 & CR0_KEEP)
         self.cr3 = c["GUEST_CR3"]
         self.cr4 = c["GUEST_CR4"]
@@ -138,7 +139,8 @@ class VmEntryMixin:
             self.pdptes = list(x.pdptes)
         elif ctl.proc2(1) and self.cr0 >> 31 and self.cr4 & 0x20 and not ctl.entry(9):
             self.pdptes = [c[f"GUEST_PDPTE{i}"] for i in range(4)]
-        self.flush_tlb()
+        self.tlb_switch(out_key, (c["VIRTUAL_PROCESSOR_ID"] if ctl.proc2(5) else 0,
+                                  c["EPT_POINTER"] & PHYS_MASK if ctl.proc2(1) else 0))
         self.update_mode()
 
     def after_entry(self, x) -> None:

@@ -107,6 +107,7 @@ class VmExitMixin:
     # -- host state (SDM 28.5) ---------------------------------------------------------
     def _load_host(self, c, ctl, ev) -> None:
         host64 = ctl.exit(9)
+        out_key = self.tlb_key(self.tlb_ctx)
         self.cr0 = (c["HOST_CR0"] & ~CR0_KEEP) | (self.cr0 & CR0_KEEP)
         cr4 = c["HOST_CR4"]
         if host64:
@@ -155,7 +156,7 @@ class VmExitMixin:
         if ev.reason == 0 and (ev.intr_info >> 8) & 7 == 2:
             self.nmi_blocked = True
         self.guest_tsc_offset = 0
-        self.flush_tlb()
+        self.tlb_switch(out_key, (0, 0))
         self.update_mode()
         if self.cr0 & 0x80000000 and self.cr4 & 0x20 and not host64:
             try:

@@ -9,7 +9,7 @@ the outcome through RFLAGS (VMsucceed / VMfailInvalid / VMfailValid, SDM 31.2).
 from __future__ import annotations
 
 from .. import flags as F
-from ..mmu import MAXPHYADDR
+from ..mmu import MAXPHYADDR, PHYS_MASK
 from ..state import GP, CpuFault
 from . import msrs
 from .fields import lookup
@@ -195,7 +195,10 @@ class VmxRootMixin:
             if not eptp_valid(eptp):
                 self.vm_fail(28)
                 return
-        self.flush_tlb()                   # the model keeps no EPT-tagged entries apart
+            ep4ta = eptp & PHYS_MASK           # combined mappings of this EPT (SDM 30.3)
+            self.tlb_drop(lambda k: k[1] != ep4ta)
+        else:
+            self.tlb_drop(lambda k: not k[1])  # every EPT's combined mappings
         self.vm_succeed()
 
     def invvpid(self, kind: int, desc: bytes) -> None:
@@ -211,8 +214,11 @@ class VmxRootMixin:
         if kind == 0 and (lin >> 47) not in (0, 0x1FFFF):
             self.vm_fail(28)
             return
-        if kind == 0:
-            self.invlpg(lin)
+        # Root operation uses VPID 0, which INVVPID never names, so only kept guest sets go.
+        # An individual-address or single-context-retaining-globals invalidation drops the
+        # whole VPID's set: invalidating more than asked is allowed (SDM 30.3, INVVPID).
+        if kind == 2:
+            self.tlb_drop(lambda k: not k[0])
         else:
-            self.flush_tlb()
+            self.tlb_drop(lambda k: k[0] != vpid)
         self.vm_succeed()
