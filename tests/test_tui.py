@@ -25,17 +25,6 @@ from vtdbg.tui.vmcs import VmcsPane
 
 needs_as = pytest.mark.skipif(not HAVE_AS, reason="needs GNU as")
 
-# the host advances the guest past the exiting instruction and resumes it
-RESUME = """
-    mov eax, 0x681e
-    vmread rbx, rax
-    mov eax, 0x440c
-    vmread rcx, rax
-    add rbx, rcx
-    mov eax, 0x681e
-    vmwrite rax, rbx
-    vmresume
-"""
 GUEST = """
     nop
     cpuid
@@ -48,7 +37,7 @@ GUEST = """
 def vmx_session():
     """A VMM that launches GUEST with HLT exiting on and resumes it after every exit: a
     CPUID exit, a HLT exit (caused by bit 7 of the primary controls), then an endless loop."""
-    from tests.vmxutil import vmx_machine
+    from tests.vmxutil import RESUME, vmx_machine
     cpu, bus, syms = vmx_machine(GUEST, {"CPU_BASED_VM_EXEC_CONTROL": 0x04006172 | 0x80},
                                  after_exit=RESUME)
     m = Machine(ram_mib=16)

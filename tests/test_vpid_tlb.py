@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.vmxutil import vmx_machine
+from tests.vmxutil import RESUME, vmx_machine
 from tests.x86util import HAVE_AS
 
 pytestmark = pytest.mark.skipif(not HAVE_AS, reason="needs GNU as")
@@ -30,15 +30,7 @@ def handler(invalidate: str) -> str:
     return f"""
     mov qword ptr [{PT}], {NEW | 3}
     {invalidate}
-    mov eax, 0x681e
-    vmread rbx, rax
-    mov eax, 0x440c
-    vmread rcx, rax
-    add rbx, rcx
-    mov eax, 0x681e
-    vmwrite rax, rbx
-    vmresume
-"""
+""" + RESUME
 
 
 def run(vpid: int, invalidate: str = "") -> int:

@@ -59,6 +59,20 @@ guest_entry:
 """
 
 
+# after_exit code: step the guest past the exiting instruction (GUEST_RIP += the VM-exit
+# instruction length) and resume it; uses rax, rbx, rcx
+RESUME = """
+    mov eax, 0x681e
+    vmread rbx, rax
+    mov eax, 0x440c
+    vmread rcx, rax
+    add rbx, rcx
+    mov eax, 0x681e
+    vmwrite rax, rbx
+    vmresume
+"""
+
+
 def base_fields(cpu, guest_rip: int, host_rip: int) -> dict:
     """A valid 64-bit host and 64-bit guest, both the flat state boot.enter_long64 builds."""
     f = {
