@@ -31,6 +31,9 @@ from .vmcs import VmcsPane
 MAX_DRAIN = 20_000        # console lines written per screen update (the log keeps as many)
 
 
+# the command line's placeholder: a few commands worth knowing on each CPU
+EXAMPLES = {"x86": "help, info vmcs, x/8xg $rsp", "ia64": "help, info vpd, x/4i $pc"}
+
 class KeyFooter(Footer):
     """The footer; compact on a narrow screen, without the keys that would not fit."""
 
@@ -79,7 +82,8 @@ class VtdbgApp(App):
             yield MemoryPane(s, id="memory", classes="pane")
         with Horizontal(id="cmdline"):
             yield Label("(vtdbg)", id="prompt")
-            yield CommandLine(self.link.complete, self.history_path, id="command")
+            yield CommandLine(self.link.complete, self.history_path, id="command",
+                              examples=EXAMPLES.get(self.s.arch.name, EXAMPLES["x86"]))
         yield Static("", id="status")
         yield KeyFooter(compact=self.size.width < 120)
 

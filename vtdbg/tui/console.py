@@ -64,8 +64,9 @@ class CommandLine(Input):
     ]
 
     def __init__(self, complete: Callable[[str], tuple[str, list[str]]],
-                 history_path: str | None = None, **kw):
-        super().__init__(placeholder="type a command (help, info vmcs, x/8xg $rsp ...)",
+                 history_path: str | None = None,
+                 examples: str = "help, info vmcs, x/8xg $rsp", **kw):
+        super().__init__(placeholder=f"type a command ({examples} ...)",
                          suggester=_Suggest(complete), **kw)
         self.complete_fn = complete
         self.history: list[str] = []
