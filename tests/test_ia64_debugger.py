@@ -414,3 +414,14 @@ def test_batch_and_repl_on_an_ia64_guest(tmp_path, monkeypatch, capsys):
         status = run_repl("ia64/hello", [], input=inp, output=DummyOutput())
     out = capsys.readouterr().out
     assert status == 0 and "$1 = 1048912" in out      # 0x100150: two slots (Enter repeats)
+
+
+def test_an_exited_guest_is_not_resumed_but_rerun():
+    """After the exit device, `continue`/`stepi` say the program is not being run (the
+    guest's exit routine spins: resuming it would never stop); `run` starts it again."""
+    s = session()
+    assert run(s, "continue")[-2] == "[guest exit code 0]"
+    for cmd in ("continue", "stepi", "nexti", "finish"):
+        with pytest.raises(VtdbgError, match="not being run"):
+            run(s, cmd)
+    assert run(s, "run")[-2] == "[guest exit code 0]"

@@ -210,3 +210,15 @@ def test_the_guests_other_interruptions_are_exits_to_the_vmm():
     detail = run(s, f"info exit {r.index}")
     assert detail[1].split()[:3] == ["vector", str(0x2C00), "BREAK_INSTRUCTION"]
     assert detail[2].startswith(f"  ISR                {cpu.cr[17]:#x}  ISR ")
+
+
+def test_watch_a_vpd_field_stops_where_the_vmm_writes_it():
+    """vpd.FIELD is memory: `watch vpd.vac` stops after the VMM's store into the VPD."""
+    s = session("vtivmm")
+    run(s, "catch pal vps_resume_normal", "run", "delete")
+    cpu = s.machine.cpu
+    vac = cpu.bus.read(cpu.vti.vp().vpd_pa + V.VAC, 8)
+    out = run(s, "watch vpd.vac", "continue")
+    assert out[1:4] == ["Watchpoint 2: vpd.vac", f"Old value = {vac:#x}",
+                        f"New value = {cpu.bus.read(cpu.vti.vp().vpd_pa + V.VAC, 8):#x}"]
+    assert s.arch.context() == "host" and "<hc_vac" in out[-1]

@@ -307,8 +307,13 @@ def _watch(interp, args: str, access: str) -> None:
         w.target, w.name = "reg", s.arch.regs.lookup(node[1]).name
         w.software = w.name not in SYSTEM_REGS
     elif node[0] == "vmcs":
-        f = s.arch.control.lookup(node[1])
-        w.target, w.name = "vmcs", f.name
+        c = s.arch.control
+        f = c.lookup(node[1])
+        where = getattr(c, "field_address", None)       # the VPD: a field is memory
+        if where is not None:
+            w.target, w.size, w.address, w.phys = "mem", f.width // 8, where(f), True
+        else:
+            w.target, w.name = "vmcs", f.name
     elif node[0] == "mem":
         w.target, w.size = "mem", node[1]
         w.address = s.evaluator().eval_int(node[3]) & ((1 << 64) - 1)
@@ -328,8 +333,8 @@ def _watch(interp, args: str, access: str) -> None:
 
 WATCH_HELP = ("EXPR is $REG (CR0/CR2/CR3/CR4/CR8/EFER are checked where the machine changes "
               "them;\nother registers single-step), vmcs.FIELD (VMWRITE, and the processor "
-              "updating it\nat VM exit or entry), {TYPE}ADDR or *ADDR (8 bytes) or a symbol. "
-              "-phys: physical address.")
+              "updating it\nat VM exit or entry; on IA-64 vpd.FIELD, the VPD's memory), "
+              "{TYPE}ADDR or *ADDR\n(8 bytes) or a symbol. -phys: physical address.")
 
 
 @C.command("watch", "breakpoints", "stop when a register, VMCS field or memory changes",

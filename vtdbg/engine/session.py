@@ -104,6 +104,7 @@ class Session(SteppingMixin):
         self.memwatch = MemWatch(self)
         self.rvwatch = RegVmcsWatch(self)
         self.running = False
+        self.exited = False                     # the guest wrote its exit code: run restarts
         self._install()
 
     # -- set-up -----------------------------------------------------------------------------
@@ -127,6 +128,7 @@ class Session(SteppingMixin):
         self.symbols.update(self.machine.symbols, elf_located(path), ranges)
         self._initial = self.machine.snapshot()
         self.exitlog.clear()
+        self.exited = False
         self._install()
 
     def restart(self) -> None:
@@ -134,6 +136,7 @@ class Session(SteppingMixin):
         if self._initial is None:
             self._initial = self.machine.snapshot()
         self.machine.restore(self._initial)
+        self.exited = False
         self.exitlog.clear()
         self.machine.console.clear()
         for w in self.points.of(Watchpoint):
@@ -480,6 +483,8 @@ class Session(SteppingMixin):
             self.machine.request_stop()
 
     def _begin(self) -> None:
+        if self.exited:         # gdb's rule: an exited program is not resumed, only rerun
+            raise VtdbgError("The program is not being run (it exited; `run` starts it again).")
         self._hits.clear()
         self._pending.clear()
         self._reported = set()
@@ -582,6 +587,7 @@ class Session(SteppingMixin):
             k = stop.kind
             if k is StopKind.EXIT:
                 kind, code = "exited", stop.code
+                self.exited = True
                 lines.append(f"[guest exit code {stop.code}]")
             elif k is StopKind.HALTED:
                 kind = "halted"

@@ -111,6 +111,10 @@ class IA64Vpd:
             raise VtdbgError(f"no VPD field named {name} (`info vpd all` lists them)")
         return f
 
+    def field_address(self, f: CtlField) -> int:
+        """Where the field is (physical): `watch vpd.FIELD` watches that memory."""
+        return self.require().vpd_pa + f.key
+
     def value(self, f: CtlField) -> int:
         return self.cpu.bus.read(self.require().vpd_pa + f.key, 8)
 
