@@ -222,3 +222,19 @@ def test_watch_a_vpd_field_stops_where_the_vmm_writes_it():
     assert out[1:4] == ["Watchpoint 2: vpd.vac", f"Old value = {vac:#x}",
                         f"New value = {cpu.bus.read(cpu.vti.vp().vpd_pa + V.VAC, 8):#x}"]
     assert s.arch.context() == "host" and "<hc_vac" in out[-1]
+
+
+def test_watch_a_vpd_field_the_processor_writes():
+    """With vac.a_int the guest's `mov cr.tpr=` is served by the processor writing vtpr in
+    the VPD: the watchpoint stops in the guest, after that instruction."""
+    s = session("vtivmm")
+    run(s, "catch pal vps_resume_normal", "run", "delete")
+    out = run(s, "watch vpd.vtpr", "continue")
+    cpu = s.machine.cpu
+    vtpr = cpu.bus.read(cpu.vti.vp().vpd_pa + V.vcr_offset(66), 8)
+    assert out[1:4] == ["Watchpoint 2: vpd.vtpr", "Old value = 0x0", f"New value = {vtpr:#x}"]
+    assert s.arch.context() == "guest" and vtpr == 0x50
+    prev = s.arch.disassemble(s.arch.pc() - 1, 1)[0] if s.arch.pc() & 0xF else None
+    assert prev is not None and "mov cr.tpr=" in prev.text
+    # served by the processor: the instruction did not fault to the VMM
+    assert prev.address not in [r.guest_rip for r in s.exitlog.records if r.kind == "exit"]

@@ -160,7 +160,13 @@ def vpd_read(cpu, off: int) -> int:
 
 
 def vpd_write(cpu, off: int, v: int) -> None:
-    cpu.bus.write(cpu.vti.vp().vpd_pa + off, 8, v & M64)
+    """The processor's own store into the VPD (an acceleration); a debugger's memory
+    watchpoint sees it as a physical write with no linear address."""
+    pa = cpu.vti.vp().vpd_pa + off
+    mw = cpu._mem_watch
+    if mw is not None:
+        mw.write(cpu, None, pa, 8, v & M64)
+    cpu.bus.write(pa, 8, v & M64)
 
 
 def vei_deliverable(cpu) -> bool:

@@ -52,6 +52,8 @@ class MemWatch:
             if w.context != "any" and w.context != ctx:
                 continue
             a = paddr if w.phys else lin
+            if a is None:                   # the processor's own physical access
+                continue
             if a < w.address + w.size and w.address < a + size:
                 yield w, a
 
