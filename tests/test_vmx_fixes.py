@@ -80,3 +80,35 @@ def test_smsw_reads_host_owned_bits_from_the_cr0_read_shadow():
     assert not cpu.cr0 & 8
     assert bus.read(RESULTS + 40, 8) & 8                   # SMSW
     assert bus.read(RESULTS + 48, 8) & 8                   # MOV from CR0 agrees
+
+
+def test_control_and_host_checks_run_again_after_a_vmwrite_to_those_fields():
+    """The control/host checks are skipped while nothing they read has changed; a VMWRITE
+    of a host field after a good entry must make the next VMRESUME check (and fail) again."""
+    from tests.vmxutil import vmx_machine
+    cpu, bus, _ = vmx_machine("cpuid\n    hlt", after_exit="""
+    mov eax, 0x6c04             # HOST_CR4 without CR4.VMXE
+    mov ebx, 0x20
+    vmwrite rax, rbx
+    vmresume
+    pushfq
+    pop qword ptr [0x8200]
+    hlt
+""")
+    assert cpu.run(100_000) == "halt"
+    rep = cpu.vmx.last_entry
+    assert (rep.instruction, rep.outcome) == ("VMRESUME", "VMfailValid(8)")
+    assert "host CR4" in rep.failed.name and bus.read(0x8200, 8) & 0x41 == 0x40
+
+
+def test_a_debugger_write_to_a_control_field_is_checked_at_the_next_entry():
+    from tests.vmxutil import RESUME, vmx_machine
+    from vtdbg.engine.x86.vmcs import X86Vmcs
+    cpu, bus, _ = vmx_machine("1: cpuid\n    jmp 1b", after_exit=RESUME)
+    assert cpu.run(2_000) == "limit" and cpu.vmx.exit_count > 1
+    view = X86Vmcs(cpu)
+    view.write(view.lookup("PIN_BASED_VM_EXEC_CONTROL"), 0x16 | 1 << 31)   # reserved bit 31
+    assert cpu.run(10_000) == "halt"               # (run's limit is an instruction count)
+    assert cpu.vmx.last_entry.outcome == "VMfailValid(7)"
+    assert cpu.vmx.last_entry.failed.name.startswith("pin-based controls")
+    assert "bits 0x80000000 must be 0" in cpu.vmx.last_entry.detail

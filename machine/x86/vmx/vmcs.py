@@ -16,6 +16,9 @@ SLOT = {enc: DATA_OFFSET + 8 * i for i, (enc, _, _) in enumerate(FIELDS)}
 WIDTH_MASK = {0: 0xFFFF, 1: (1 << 64) - 1, 2: 0xFFFFFFFF, 3: (1 << 64) - 1}
 INVALID_PTR = (1 << 64) - 1
 ENCODING = {name: f.encoding for name, f in BY_NAME.items()}
+# control and host-state fields (encoding bits 11:10 = 0 or 3): what the VM-entry checks of
+# those areas read, so a change to one of them means the checks must run again
+CONTROL_HOST = frozenset(enc for enc in BY_ENCODING if (enc >> 10) & 3 in (0, 3))
 
 
 def mask_of(encoding: int) -> int:
@@ -29,6 +32,7 @@ class Vmcs:
         self.addr = addr
         self.values: dict[int, int] = {enc: 0 for enc in BY_ENCODING}
         self.launched = False
+        self.checked: object = None     # what the control/host checks last passed under
 
     # by name (what the VMX code uses) and by encoding (what VMREAD/VMWRITE use) ----------
     def __getitem__(self, name: str) -> int:
@@ -36,13 +40,18 @@ class Vmcs:
 
     def __setitem__(self, name: str, value: int) -> None:
         enc = ENCODING[name]
-        self.values[enc] = value & WIDTH_MASK[(enc >> 13) & 3]
+        value &= WIDTH_MASK[(enc >> 13) & 3]
+        if enc in CONTROL_HOST and self.values[enc] != value:
+            self.checked = None
+        self.values[enc] = value
 
     def read(self, encoding: int, high: bool = False) -> int:
         v = self.values[encoding]
         return v >> 32 if high else v
 
     def write(self, encoding: int, value: int, high: bool = False) -> None:
+        if encoding in CONTROL_HOST:
+            self.checked = None
         if high:
             lo = self.values[encoding] & 0xFFFFFFFF
             self.values[encoding] = lo | ((value & 0xFFFFFFFF) << 32)

@@ -271,7 +271,7 @@ class X86Vmcs:
         c = self.require()
         if value < 0 or value & ~mask_of(f.key):
             raise VtdbgError(f"{value:#x} does not fit in {f.name} ({f.width} bits)")
-        c.values[f.key] = value
+        c.write(f.key, value)
 
     def names(self) -> list[str]:
         return [f.name for f in ALL_FIELDS]
