@@ -238,3 +238,12 @@ def test_watch_a_vpd_field_the_processor_writes():
     assert prev is not None and "mov cr.tpr=" in prev.text
     # served by the processor: the instruction did not fault to the VMM
     assert prev.address not in [r.guest_rip for r in s.exitlog.records if r.kind == "exit"]
+
+
+def test_exit_reasons_are_causes_and_ivt_offsets():
+    s = session("vtivmm")
+    lines = run(s, "info exit-reasons")
+    assert "     4  MOV_TO_CR" in lines and "    41  PROBE" in lines
+    assert "0x2c00  BREAK_INSTRUCTION" in lines and "0x0000  VHPT_TRANSLATION" in lines
+    assert "0x3400  VIRTUAL_EXTERNAL_INTERRUPT" in lines
+    assert not any(line.endswith("VIRTUALIZATION") for line in lines)   # that is vfault

@@ -189,8 +189,10 @@ def info_vmx(interp, args, fmt):
 @INFO.command("exit-reasons", "vmx", "the basic exit reasons by number and SDM name",
               "info exit-reasons")
 def info_exit_reasons(interp, args, fmt):
-    for n, name in sorted(interp.session.arch.exit_reasons.items()):
-        interp.out(f"{n:>3}  {name}")
+    arch = interp.session.arch
+    label = getattr(arch, "reason_label", str)       # IA-64: IVT offsets in hex
+    for n, name in sorted(arch.exit_reasons.items()):
+        interp.out(f"{label(n):>6}  {name}")
 
 
 @INFO.command("translate", "data", "walk an address: guest page tables, then EPT",

@@ -288,6 +288,10 @@ class IA64Arch:
     def reason_name(self, reason: int) -> str:
         return self.exit_reasons.get(reason, f"cause {reason}")
 
+    def reason_label(self, reason: int) -> str:
+        """A cause in decimal (as GR24 holds it), an interruption's IVT offset in hex."""
+        return str(reason) if reason in vti.CAUSE_NAMES else f"{reason:#06x}"
+
     def reason_number(self, name: str) -> int | None:
         return vti.reason_number(name)
 
