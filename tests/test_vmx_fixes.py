@@ -104,7 +104,7 @@ def test_control_and_host_checks_run_again_after_a_vmwrite_to_those_fields():
 def test_a_debugger_write_to_a_control_field_is_checked_at_the_next_entry():
     from tests.vmxutil import RESUME, vmx_machine
     from vtdbg.engine.x86.vmcs import X86Vmcs
-    cpu, bus, _ = vmx_machine("1: cpuid\n    jmp 1b", after_exit=RESUME)
+    cpu, _, _ = vmx_machine("1: cpuid\n    jmp 1b", after_exit=RESUME)
     assert cpu.run(2_000) == "limit" and cpu.vmx.exit_count > 1
     view = X86Vmcs(cpu)
     view.write(view.lookup("PIN_BASED_VM_EXEC_CONTROL"), 0x16 | 1 << 31)   # reserved bit 31
