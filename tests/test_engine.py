@@ -194,3 +194,12 @@ def test_pane_rows_and_changes():
     dis = views.disassembly_rows(s, 0x1000, 4)
     assert [d["pc"] for d in dis] == [False, False, False, True]
     assert s.status()["icount"] == 3 and views.control_tree(s) == []
+
+
+def test_status_counts_exits_not_log_records():
+    from vtdbg.batch import make_session
+    s = make_session("minivmm")
+    s.cont()
+    st = s.status()
+    assert st["exits"] == s.machine.cpu.vmx.exit_count == 4339
+    assert s.exitlog.next_index > st["exits"]          # the log also holds the entries

@@ -100,6 +100,10 @@ class ExitLog:
         return r
 
     # -- queries ----------------------------------------------------------------------------
+    def exits(self) -> int:
+        """VM exits (and VT-i exits) recorded since the log was cleared, evicted ones too."""
+        return sum(v[0] for (k, _), v in self.stats.items() if k == "exit")
+
     def oldest_index(self) -> int:
         return self.records[0].index if self.records else self.next_index
 

@@ -632,7 +632,7 @@ class Session(SteppingMixin):
                 if self.last_report else "", "icount": self.arch.icount(),
                 "context": self.arch.context(), "mode": self.arch.mode_text(),
                 "vmcs": self.arch.current_vmcs(), "step_mode": self.step_mode,
-                "exits": self.exitlog.next_index}
+                "exits": self.exitlog.exits()}
 
     def _set_stop_vars(self) -> None:
         last = self.exitlog.last(("exit",))
