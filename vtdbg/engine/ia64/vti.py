@@ -1,11 +1,13 @@
 """VT-i events as the engine sees them: the machine's virtualization faults, virtual external
-interrupts and resumes (machine/ia64/vti.py VtiEvent) become VirtEvents, so the exit log,
-`catch vmexit`/`catch vfault` and guest-only stepping treat them as VT-x's exits and entries.
+interrupts and resumes (machine/ia64/vti.py VtiEvent), and the other interruptions a guest
+takes, become VirtEvents, so the exit log, `catch vmexit`/`catch vfault` and guest-only
+stepping treat them as VT-x's exits and entries.
 
-Columns of an exit-log row for VT-i: reason = the cause (GR24; 0 for the Virtual External
-Interrupt), qualification = the 41-bit instruction slot (GR25), guest RIP = bundle + slot of
-the guest instruction; the cause names the VPD control (vac/vdc bit) that would have let the
-guest run it without a fault, where there is one (vti.md 4.1, 4.2).
+Columns of an exit-log row for VT-i: reason = the cause (GR24) of a virtualization fault, or
+the IVT offset of any other interruption; qualification = the 41-bit instruction slot (GR25),
+vhpi for the Virtual External Interrupt, the ISR otherwise; guest RIP = bundle + slot of the
+guest instruction. A fault's cause names the VPD control (vac/vdc bit) that would have let
+the guest run the instruction without a fault, where there is one (vti.md 4.1, 4.2).
 """
 from __future__ import annotations
 
