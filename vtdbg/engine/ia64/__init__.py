@@ -9,11 +9,11 @@ of vtdbg/engine/arch.py, the counterpart of vtdbg/engine/x86.
 - Interruptions are the "exception" family of catchpoints (`catch exception data_tlb`,
   vectors.py); an External Interrupt is also an "interrupt" event carrying the vector the
   processor will hand out through IVR. The machine stops at the vector's first instruction.
-- Virtualization events (vti.py): a virtualization fault and the Virtual External Interrupt
-  are "exit" VirtEvents (reason = cause, qualification = GR25), a PAL_VPS_RESUME_* an
-  "entry", so the exit log, `catch vmexit`/`catch vfault` and guest-only stepping work as
-  for VT-x; PAL calls and vmsw are the "pal" and "vmsw" catch kinds. `context()` follows
-  PSR.vm. The VPD view is vpd.py.
+- Virtualization events (vti.py): a virtualization fault (reason = cause, qualification =
+  GR25) and every other interruption the guest takes (reason = IVT offset) are "exit"
+  VirtEvents, a PAL_VPS_RESUME_* an "entry", so the exit log, `catch vmexit`/`catch vfault`
+  and guest-only stepping work as for VT-x; PAL calls and vmsw are the "pal" and "vmsw"
+  catch kinds. `context()` follows PSR.vm. The VPD view is vpd.py.
 """
 from __future__ import annotations
 
