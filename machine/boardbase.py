@@ -88,9 +88,6 @@ class BoardBase:
     def _stop(self, kind: StopKind, detail: str = "", **kw) -> Stop:
         return Stop(kind, self.cpu.icount, detail, **kw)
 
-    def _run(self, limit: int | None, at_limit: StopKind) -> Stop:
-        raise NotImplementedError
-
     # -- snapshots ----------------------------------------------------------------------------
     def _memo(self) -> dict:
         """deepcopy memo that keeps links to the machine's parts instead of copying them."""

@@ -247,3 +247,11 @@ def test_exit_reasons_are_causes_and_ivt_offsets():
     assert "0x2c00  BREAK_INSTRUCTION" in lines and "0x0000  VHPT_TRANSLATION" in lines
     assert "0x3400  VIRTUAL_EXTERNAL_INTERRUPT" in lines
     assert not any(line.endswith("VIRTUALIZATION") for line in lines)   # that is vfault
+
+
+def test_catch_vmsw_filters_a_faulting_vmsw_by_the_value_it_asked_for():
+    s = session("vtivmm")
+    out = run(s, "catch vmsw 1", "run")
+    assert out[-2] == "[guest exit code 0]"                 # the guest only runs vmsw.0
+    out = run(s, "delete", "catch vmsw 0", "run")
+    assert "virtualization fault VMSW (cause 40)" in [ln for ln in out if "Catchpoint 2 (" in ln][1]

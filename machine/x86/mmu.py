@@ -88,7 +88,7 @@ class MmuMixin:
     def tlb_switch(self, out_key: tuple, ctx: tuple[int, int]) -> None:
         """A VM entry or exit has loaded the new context's paging state; out_key is the
         tlb_key of the context left (taken before that state was loaded)."""
-        sets = dict(self.tlb_sets or {})
+        sets = self.tlb_sets if self.tlb_sets is not None else {}
         kept = None
         if not out_key[0] and not ctx[0]:
             # a guest without VPIDs on one side (or a failed entry): VPID 0 is invalidated

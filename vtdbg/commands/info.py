@@ -190,9 +190,8 @@ def info_vmx(interp, args, fmt):
               "info exit-reasons")
 def info_exit_reasons(interp, args, fmt):
     arch = interp.session.arch
-    label = getattr(arch, "reason_label", str)       # IA-64: IVT offsets in hex
     for n, name in sorted(arch.exit_reasons.items()):
-        interp.out(f"{label(n):>6}  {name}")
+        interp.out(f"{arch.reason_label(n):>6}  {name}")
 
 
 @INFO.command("translate", "data", "walk an address: guest page tables, then EPT",

@@ -386,7 +386,7 @@ class Session(SteppingMixin):
         """VT-i: `catch vfault [CAUSE...]`, and `catch vmsw` for vmsw's own fault (cause 40)."""
         out = [c for c in self.points.catching("vfault") if c.matches(ev.reason)]
         if ev.reason == 40 and "vmsw" in self._kinds:
-            to = int("vmsw.1" in self.arch.qualification_text(40, ev.qualification))
+            to = self.arch.vmsw_target(ev.qualification)
             out += [c for c in self.points.catching("vmsw") if c.matches(to)]
         return out
 

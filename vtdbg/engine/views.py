@@ -10,14 +10,7 @@ EXIT_KINDS = ("exit", "entry-fail")
 
 # -- exit-log records ---------------------------------------------------------------------------
 def record_summary(s, r) -> str:
-    title = getattr(s.arch, "event_title", None)      # VT-i's words for its events
-    if title is not None and r.kind != "entry-fail":
-        return title(r)
-    if r.kind == "exit":
-        return f"VM exit #{r.index}: {r.name}"
-    if r.kind == "entry":
-        return f"VM entry #{r.index}: {r.name}"
-    return f"VM-entry failure #{r.index}: {r.detail}"
+    return s.arch.event_title(r)
 
 
 def cause_text(r) -> str:
@@ -98,21 +91,10 @@ def exits_lines(s, count=None, reasons=None, first=None, last=None, all_kinds=Fa
     return out
 
 
-# the words of `info exit N`: VT-x's, and VT-i's where they differ
-LABELS = {"VT-x": {"reason": "exit reason", "qual": "qualification", "rip": "guest RIP",
-                   "detail": "outcome", "ctl": "VMCS"},
-          "VT-i": {"rip": "guest IP", "detail": "instruction", "ctl": "VPD"}}
-
-
 def exit_detail_lines(s, index: int) -> list[str]:
     r = s.exitlog.get(index)
-    vti = s.arch.virt_name == "VT-i"
-    L = LABELS[s.arch.virt_name]
-    if vti:
-        L = {**L, **s.arch.exit_labels(r)}
-    kind = {"exit": "VM exit", "entry": "VM entry", "entry-fail": "VM-entry failure"}[r.kind]
-    head = s.arch.event_title(r) if vti else f"{kind} #{r.index}"
-    out = [f"{head} at instruction {r.icount}" +
+    L = s.arch.exit_labels(r)          # the adapter's words: reason, qual, rip, detail, ...
+    out = [f"{L['head']} at instruction {r.icount}" +
            (f" ({L['ctl']} {r.vmcs:#x})" if r.vmcs is not None else "")]
     if r.kind == "entry":
         out.append(f"  {r.detail}, guest RIP {s.where(r.guest_rip)}")
@@ -123,7 +105,7 @@ def exit_detail_lines(s, index: int) -> list[str]:
         out.append(f"  {L['qual']:<18} {r.qualification:#x}" + (f"  {q}" if q else ""))
     if r.kind == "exit":
         out.append(f"  {L['rip']:<18} {s.where(r.guest_rip)}")
-        if not vti:
+        if L["length"]:
             out.append(f"  instruction length {r.length}")
     if r.guest_linear is not None:
         out.append(f"  guest linear       {r.guest_linear:#x}")
@@ -135,7 +117,7 @@ def exit_detail_lines(s, index: int) -> list[str]:
         out.append(f"  {L['detail']:<18} {r.detail}")
     if r.root_icount is not None:
         out.append(f"  the VMM ran {r.root_icount} instructions before the next "
-                   f"{'resume' if vti else 'entry'}")
+                   f"{L['entry']}")
     c = cause_text(r)
     if c:
         out.append(("  failed check: " if r.kind == "entry-fail" else "  cause: ") + c)
@@ -154,11 +136,7 @@ def stats_lines(s) -> list[str]:
     n_exit = sum(v[0] for (k, _), v in st.items() if k == "exit")
     n_entry = sum(v[0] for (k, _), v in st.items() if k == "entry")
     n_fail = sum(v[0] for (k, _), v in st.items() if k == "entry-fail")
-    if s.arch.virt_name == "VT-i":          # no failed entries: a resume always resumes
-        out = [(f"{n_exit} VT-i exits (virtualization faults, interruptions), "
-                f"{n_entry} resumes")]
-    else:
-        out = [f"{n_exit} VM exits, {n_entry} VM entries, {n_fail} failed entries"]
+    out = [s.arch.stats_heading(n_exit, n_entry, n_fail)]
     rows = sorted(((k, r), v) for (k, r), v in st.items() if k != "entry")
     w = max([26] + [len(s.arch.reason_name(r)) + 1 for (_, r), _ in rows if r >= 0])
     out.append(f"  {'reason':<{w}} {'count':>8} {'root instructions':>18} {'average':>9}")
@@ -173,12 +151,9 @@ def stats_lines(s) -> list[str]:
 
 # -- VM entry checklist -----------------------------------------------------------------------
 def vmentry_lines(s, verbose: bool = False) -> list[str]:
-    if s.arch.virt_name == "VT-i":
-        return [("VT-i has no VM-entry checklist: PAL_VPS_RESUME_* resumes the guest from "
-                 "the VPD (the resumes are in `info exits all`).")]
     rep = s.arch.last_entry()
     if rep is None:
-        return ["No VM entry has been attempted."]
+        return [s.arch.no_entry_text]
     out = [f"Last VM entry: {rep.instruction} at instruction {rep.icount}: {rep.outcome}"]
     passed = list(rep.passed)
     if rep.failed is not None:
@@ -213,7 +188,7 @@ def control_lines(s, what: str | None = None, show_all: bool = False) -> list[st
         d = c.decode(f, v)
         out.append(f"{f.name} = {v:#x}" + (f"  ({d})" if d else ""))
         out.append(f"  {f.description}; {f.width}-bit, {dict(c.areas)[f.area]}, "
-                   f"{getattr(c, 'key_name', 'encoding')} {f.key:#06x}"
+                   f"{c.key_name} {f.key:#06x}"
                    + (", read-only" if f.read_only else ""))
         return out
     order = {k: i for i, (k, _) in enumerate(c.areas)}

@@ -306,13 +306,28 @@ class IA64Arch:
         return {"exit_reason": ev.reason, "cause": ev.reason, "opcode": ev.qualification,
                 "guest_rip": ev.guest_rip, "guest_ip": ev.guest_rip}
 
+    no_entry_text = ("VT-i has no VM-entry checklist: PAL_VPS_RESUME_* resumes the guest "
+                     "from the VPD (the resumes are in `info exits all`).")
+
+    def vmsw_target(self, opcode: int) -> int:
+        """The PSR.vm value a faulting vmsw (GR25) asked for: 1 for vmsw.1, 0 for vmsw.0."""
+        return int(decode_slot("B", opcode).sem == "vmsw_1")
+
     def exit_labels(self, r) -> dict:
-        """The words `info exit N` uses for this record's reason and qualification."""
+        """The words `info exit N` uses for a record: a fault's cause and opcode, the VEI's
+        vhpi, another interruption's vector and ISR."""
         if r.reason == vti.VEI:
-            return {"reason": "event", "qual": "vhpi"}
-        if r.reason not in vti.CAUSE_NAMES:
-            return {"reason": "vector", "qual": "ISR"}
-        return {"reason": "cause (GR24)", "qual": "opcode (GR25)"}
+            reason, qual = "event", "vhpi"
+        elif r.reason not in vti.CAUSE_NAMES:
+            reason, qual = "vector", "ISR"
+        else:
+            reason, qual = "cause (GR24)", "opcode (GR25)"
+        return {"head": self.event_title(r), "reason": reason, "qual": qual,
+                "rip": "guest IP", "detail": "instruction", "ctl": "VPD", "length": False,
+                "entry": "resume"}
+
+    def stats_heading(self, exits: int, entries: int, failed: int) -> str:
+        return f"{exits} VT-i exits (virtualization faults, interruptions), {entries} resumes"
 
     def event_title(self, r) -> str:
         """How an exit-log record reads in a stop message."""

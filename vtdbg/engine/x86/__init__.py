@@ -230,6 +230,29 @@ class X86Arch:
             return ev
         return None
 
+    no_entry_text = "No VM entry has been attempted."
+
+    def event_title(self, r) -> str:
+        """How an exit-log record reads in a stop message."""
+        if r.kind == "exit":
+            return f"VM exit #{r.index}: {r.name}"
+        if r.kind == "entry":
+            return f"VM entry #{r.index}: {r.name}"
+        return f"VM-entry failure #{r.index}: {r.detail}"
+
+    def exit_labels(self, r) -> dict:
+        """The words `info exit N` uses for a record."""
+        kind = {"exit": "VM exit", "entry": "VM entry", "entry-fail": "VM-entry failure"}
+        return {"head": f"{kind[r.kind]} #{r.index}", "reason": "exit reason",
+                "qual": "qualification", "rip": "guest RIP", "detail": "outcome",
+                "ctl": "VMCS", "length": True, "entry": "entry"}
+
+    def stats_heading(self, exits: int, entries: int, failed: int) -> str:
+        return f"{exits} VM exits, {entries} VM entries, {failed} failed entries"
+
+    def reason_label(self, reason: int) -> str:
+        return str(reason)
+
     def qualification_text(self, reason: int, q: int, intr: int = 0) -> str:
         return qualification(reason, q, intr).text
 

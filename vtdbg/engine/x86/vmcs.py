@@ -210,6 +210,7 @@ class X86Vmcs:
     """The current VMCS of an x86 CPU as the engine's control structure."""
 
     title = "VMCS"
+    key_name = "encoding"
     areas = AREAS
 
     def __init__(self, cpu):
